@@ -1,0 +1,212 @@
+"""The `xentri` command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from xentri.kernel.config import Settings, mask_url_password
+from xentri.kernel.errors import StartupError
+from xentri.kernel.home import with_secret_key
+
+app = typer.Typer(
+    help="Xentri: the business operating system for small businesses.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise StartupError(f"invalid setting XENTRI_{field.upper()}: {first['msg']}") from None
+    from xentri.kernel.logging import configure_logging
+
+    configure_logging(level=settings.log_level, fmt=settings.log_format)
+    return settings
+
+
+def _run(step: Callable[[], T]) -> T:
+    """Run a command step; expected failures become one red line and exit code 1."""
+    try:
+        return step()
+    except StartupError as exc:
+        err.print(f"[bold red]xentri:[/] {exc}")
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+def _migrate(settings: Settings, plane: Any) -> None:
+    from xentri.kernel.db.migrate import migrate
+
+    try:
+        migrate(plane.owner_database_url, app_role=plane.app_role, app_password=plane.app_password)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StartupError(
+            f"cannot reach PostgreSQL at {mask_url_password(plane.owner_database_url)}: {reason}"
+        ) from None
+    except SQLAlchemyError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if getattr(exc, "orig", None) else str(exc)
+        raise StartupError(f"migration failed: {reason}") from None
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Address to listen on (XENTRI_HOST)."),
+    port: int | None = typer.Option(None, help="Port to listen on (XENTRI_PORT)."),
+) -> None:
+    """Start everything in one process tree: embedded PostgreSQL and Redis unless URLs are set."""
+    _run(lambda: _serve(host=host, port=port))
+
+
+def _serve(*, host: str | None, port: int | None) -> None:
+    import contextlib
+
+    import structlog
+    import uvicorn
+
+    from xentri.composition import build_app
+    from xentri.kernel.dataplane import start_data_plane
+    from xentri.kernel.home import ensure_home
+    from xentri.kernel.process import ensure_port_free, exclusive_home, terminate_as_interrupt
+
+    settings = _settings(host=host, port=port)
+    log = structlog.get_logger("xentri.serve")
+    ensure_port_free(settings.host, settings.port)
+    embedded = settings.uses_embedded_postgres or settings.uses_embedded_redis
+    home_lock = exclusive_home(ensure_home(settings.home)) if embedded else contextlib.nullcontext()
+    with terminate_as_interrupt(), home_lock:
+        settings = with_secret_key(settings)
+        plane = start_data_plane(settings)
+        try:
+            log.info(
+                "data_plane_ready",
+                postgres="embedded" if settings.uses_embedded_postgres else "external",
+                redis="embedded" if settings.uses_embedded_redis else "external",
+            )
+            _migrate(settings, plane)
+            server = uvicorn.Server(
+                uvicorn.Config(
+                    build_app(settings, plane),
+                    host=settings.host,
+                    port=settings.port,
+                    log_config=None,
+                    access_log=False,
+                    proxy_headers=True,
+                    server_header=False,
+                )
+            )
+            server.run()
+        finally:
+            plane.stop()
+            log.info("stopped")
+
+
+@app.command()
+def api(
+    host: str | None = typer.Option(None, help="Address to listen on (XENTRI_HOST)."),
+    port: int | None = typer.Option(None, help="Port to listen on (XENTRI_PORT)."),
+    workers: int = typer.Option(1, min=1, help="Worker processes."),
+) -> None:
+    """Serve only the HTTP API against XENTRI_DATABASE_URL and XENTRI_REDIS_URL (split shape)."""
+    _run(lambda: _api(host=host, port=port, workers=workers))
+
+
+def _api(*, host: str | None, port: int | None, workers: int) -> None:
+    import uvicorn
+
+    from xentri.kernel.process import ensure_port_free
+
+    settings = _settings(host=host, port=port)
+    if settings.uses_embedded_postgres or settings.uses_embedded_redis:
+        raise StartupError("`xentri api` needs XENTRI_DATABASE_URL and XENTRI_REDIS_URL; use `xentri serve` for the embedded default")
+    ensure_port_free(settings.host, settings.port)
+    with_secret_key(settings)
+    uvicorn.run(
+        "xentri.composition:app_from_environment",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations as the owner role (starts embedded PostgreSQL if needed)."""
+
+    def step() -> None:
+        from xentri.kernel.dataplane import start_data_plane
+
+        settings = with_secret_key(_settings(redis_url="unused://"))
+        plane = start_data_plane(settings)
+        try:
+            _migrate(settings, plane)
+        finally:
+            plane.stop()
+        err.print("[green]migrations applied[/]")
+
+    _run(step)
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Fail when the tables in code and the migrations disagree (schema drift)."""
+
+    def step() -> None:
+        from xentri.kernel.dataplane import start_data_plane
+        from xentri.kernel.db.migrate import schema_drift
+
+        settings = with_secret_key(_settings(redis_url="unused://"))
+        plane = start_data_plane(settings)
+        try:
+            _migrate(settings, plane)
+            drift = schema_drift(plane.owner_database_url, app_role=plane.app_role)
+        finally:
+            plane.stop()
+        if drift:
+            raise StartupError(f"schema drift: {drift}")
+        err.print("[green]no schema drift[/]")
+
+    _run(step)
+
+
+@app.command("config")
+def show_config() -> None:
+    """Print the effective configuration with secrets masked."""
+
+    def step() -> None:
+        settings = with_secret_key(_settings())
+        sys.stdout.write(json.dumps(settings.masked(), indent=2, sort_keys=True) + "\n")
+
+    _run(step)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

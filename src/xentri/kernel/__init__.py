@@ -1,0 +1,1 @@
+"""The platform kernel: configuration, data plane, HTTP. Imports nothing else from xentri."""

@@ -1,0 +1,91 @@
+"""Resolve (and when needed start) the PostgreSQL and Redis that Xentri runs against."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import warnings
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from xentri.kernel.config import Settings
+from xentri.kernel.db.provision import provision
+from xentri.kernel.db.urls import with_role
+from xentri.kernel.embedded.postgres import EmbeddedPostgres
+from xentri.kernel.embedded.redis import EmbeddedRedis
+from xentri.kernel.home import ensure_home
+
+EMBEDDED_DATABASE = "xentri"
+EMBEDDED_OWNER_ROLE = "xentri_owner"
+
+
+class _Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+@dataclass
+class DataPlane:
+    owner_database_url: str
+    app_database_url: str
+    redis_url: str
+    app_role: str
+    app_password: str | None
+    embedded: list[_Stoppable] = field(default_factory=list)
+
+    def stop(self) -> None:
+        """Stop what we started, Redis first so nothing writes to a closing database."""
+        for server in reversed(self.embedded):
+            server.stop()
+        self.embedded.clear()
+
+
+def derived_secret(settings: Settings, purpose: str) -> str:
+    """A stable secret for `purpose`, derived from the secret key."""
+    assert settings.secret_key is not None, "call with_secret_key() first"
+    key = settings.secret_key.get_secret_value().encode()
+    return hmac.new(key, purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def start_data_plane(settings: Settings) -> DataPlane:
+    """Start the embedded servers the settings leave unset, provision them, return URLs."""
+    embedded: list[_Stoppable] = []
+    try:
+        owner_url = settings.database_url
+        if owner_url is None:
+            home = ensure_home(settings.home)
+            postgres = EmbeddedPostgres(home / "postgres")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                admin_url = postgres.start()
+            embedded.append(postgres)
+            owner_url = provision(
+                admin_url,
+                owner_role=EMBEDDED_OWNER_ROLE,
+                owner_password=derived_secret(settings, "database-owner-password"),
+                database=EMBEDDED_DATABASE,
+            )
+        redis_url = settings.redis_url
+        if redis_url is None:
+            redis_server = EmbeddedRedis(ensure_home(settings.home) / "redis")
+            redis_url = redis_server.start()
+            embedded.append(redis_server)
+    except BaseException:
+        for server in reversed(embedded):
+            server.stop()
+        raise
+    app_password = (
+        settings.database_app_password.get_secret_value()
+        if settings.database_app_password is not None
+        else derived_secret(settings, "database-app-password")
+    )
+    app_url = settings.database_app_url or with_role(
+        owner_url, user=settings.database_app_role, password=app_password
+    )
+    return DataPlane(
+        owner_database_url=owner_url,
+        app_database_url=app_url,
+        redis_url=redis_url,
+        app_role=settings.database_app_role,
+        app_password=None if settings.database_app_url else app_password,
+        embedded=embedded,
+    )

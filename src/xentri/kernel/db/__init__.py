@@ -1,0 +1,1 @@
+"""PostgreSQL access: URLs, engines, provisioning, migrations and tenant transactions."""

@@ -1,0 +1,19 @@
+"""Async engines. The app's engine connects as the runtime role, never the owner."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from xentri.kernel.db.urls import sqlalchemy_url
+
+
+def create_engine(uri: str, *, pool_size: int = 10, application_name: str = "xentri") -> AsyncEngine:
+    return create_async_engine(
+        sqlalchemy_url(uri),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        # Server-side prepared statements break behind PgBouncer in transaction mode.
+        connect_args={"prepare_threshold": None, "application_name": application_name},
+    )

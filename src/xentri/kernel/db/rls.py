@@ -1,0 +1,17 @@
+"""Fail-closed row-level security for tenant tables (DESIGN §4)."""
+
+from __future__ import annotations
+
+# After a transaction-scoped setting ends, current_setting returns '' (not NULL): nullif makes
+# that match no row instead of failing the cast, and the sub-select evaluates once per statement.
+CURRENT_ORG = "(select nullif(current_setting('app.current_org_id', true), '')::uuid)"
+
+
+def tenant_rls_statements(table: str) -> list[str]:
+    """SQL that enables and forces RLS on `table` with the org isolation policy."""
+    return [
+        f"alter table {table} enable row level security",
+        f"alter table {table} force row level security",
+        f"create policy {table}_tenant_isolation on {table} "
+        f"using (org_id = {CURRENT_ORG}) with check (org_id = {CURRENT_ORG})",
+    ]

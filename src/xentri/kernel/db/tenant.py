@@ -1,0 +1,30 @@
+"""Tenant transactions: the only way application code touches tenant tables."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+
+@asynccontextmanager
+async def tenant_transaction(engine: AsyncEngine, org_id: uuid.UUID) -> AsyncIterator[AsyncSession]:
+    """Open one unit of work scoped to an org: commits on success, rolls back on error."""
+    async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+        # is_local=true: the setting dies with the transaction, so a pooled connection
+        # handed to the next request carries no org (a session-level SET would leak it).
+        await session.execute(
+            text("select set_config('app.current_org_id', :org_id, true)"),
+            {"org_id": str(org_id)},
+        )
+        yield session
+
+
+@asynccontextmanager
+async def system_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """Open one unit of work with no org: tenant tables show and accept nothing in it."""
+    async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+        yield session

@@ -1,0 +1,1 @@
+"""The HTTP kernel: app factory, problem details, middleware, health and metrics."""

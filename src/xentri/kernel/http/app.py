@@ -1,0 +1,82 @@
+"""The app factory: one FastAPI app from settings and the data plane's URLs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from fastapi import APIRouter, FastAPI
+from redis.asyncio import Redis
+
+from xentri import __version__
+from xentri.kernel.config import Settings
+from xentri.kernel.db.engine import create_engine
+from xentri.kernel.http import health, metrics
+from xentri.kernel.http.body_limit import BodyLimitMiddleware
+from xentri.kernel.http.error_boundary import ErrorBoundaryMiddleware
+from xentri.kernel.http.idempotency import IdempotencyMiddleware
+from xentri.kernel.http.problems import install_problem_handlers
+from xentri.kernel.http.ratelimit import RateLimiter, RateLimitMiddleware
+from xentri.kernel.http.security_headers import SecurityHeadersMiddleware
+from xentri.kernel.http.tracing import TracingMiddleware
+
+REDIS_TIMEOUT_SECONDS = 0.5
+
+
+def create_app(
+    settings: Settings,
+    *,
+    database_url: str,
+    redis_url: str,
+    routers: Iterable[APIRouter] = (),
+) -> FastAPI:
+    """Build the app; engines and clients are created here, never at import time."""
+    engine = create_engine(database_url, pool_size=settings.database_pool_size)
+    redis = Redis.from_url(
+        redis_url,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        health_check_interval=30,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await redis.aclose()
+        await engine.dispose()
+
+    app = FastAPI(
+        title="Xentri API",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.redis = redis
+    app.state.http_metrics = metrics.HttpMetrics()
+
+    install_problem_handlers(app)
+    app.include_router(health.router)
+    app.include_router(metrics.router)
+    app.include_router(metrics.process_router)
+    for router in routers:
+        app.include_router(router)
+
+    # add_middleware wraps: the last added runs first (outermost).
+    app.add_middleware(IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_ttl_hours))
+    app.add_middleware(
+        RateLimitMiddleware,
+        limiter=RateLimiter(redis, burst_seconds=settings.rate_limit_burst_seconds),
+        per_second=settings.rate_limit_per_second,
+        overrides=settings.rate_limit_overrides,
+    )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ErrorBoundaryMiddleware)
+    app.add_middleware(metrics.MetricsMiddleware, metrics=app.state.http_metrics)
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.environment == "production")
+    app.add_middleware(TracingMiddleware)
+    return app
