@@ -71,7 +71,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestServers]:
         stack.callback(drop_database, admin_url, database)
         app_password = secrets.token_hex(8)
         migrate(owner_url, app_role=app_role, app_password=app_password)
-        _create_test_tables(owner_url)
+        _create_test_tables(owner_url, app_role)
         yield TestServers(
             admin_url=admin_url,
             owner_url=owner_url,
@@ -84,12 +84,24 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestServers]:
         )
 
 
-def _create_test_tables(owner_url: str) -> None:
+def _create_test_tables(owner_url: str, app_role: str) -> None:
     import psycopg
+    from psycopg import sql
 
-    from tests.support.routes import EFFECTS_TABLE
+    from tests.support.routes import EFFECTS_TABLE, TEST_SCHEMA
 
+    schema = sql.Identifier(TEST_SCHEMA)
     with psycopg.connect(libpq_uri(owner_url), autocommit=True) as conn:
+        conn.execute(sql.SQL("create schema if not exists {}").format(schema))
+        conn.execute(
+            sql.SQL("grant usage on schema {} to {}").format(schema, sql.Identifier(app_role))
+        )
+        conn.execute(
+            sql.SQL(
+                "alter default privileges in schema {} "
+                "grant select, insert, update, delete on tables to {}"
+            ).format(schema, sql.Identifier(app_role))
+        )
         conn.execute(EFFECTS_TABLE)
 
 

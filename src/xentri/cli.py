@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from xentri.kernel.config import Settings, mask_url_password
 from xentri.kernel.errors import StartupError
@@ -25,7 +24,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 
@@ -54,6 +53,8 @@ def _run(step: Callable[[], T]) -> T:
 
 
 def _migrate(settings: Settings, plane: Any) -> None:
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
     from xentri.kernel.db.migrate import migrate
 
     try:
@@ -64,7 +65,8 @@ def _migrate(settings: Settings, plane: Any) -> None:
             f"cannot reach PostgreSQL at {mask_url_password(plane.owner_database_url)}: {reason}"
         ) from None
     except SQLAlchemyError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if getattr(exc, "orig", None) else str(exc)
+        orig = getattr(exc, "orig", None)
+        reason = str(orig or exc).strip().splitlines()[0]
         raise StartupError(f"migration failed: {reason}") from None
 
 
@@ -114,7 +116,9 @@ def _serve(*, host: str | None, port: int | None) -> None:
                     server_header=False,
                 )
             )
-            server.run()
+            # uvicorn re-raises the signal that stopped it once it has shut down.
+            with contextlib.suppress(KeyboardInterrupt):
+                server.run()
         finally:
             plane.stop()
             log.info("stopped")
@@ -137,7 +141,10 @@ def _api(*, host: str | None, port: int | None, workers: int) -> None:
 
     settings = _settings(host=host, port=port)
     if settings.uses_embedded_postgres or settings.uses_embedded_redis:
-        raise StartupError("`xentri api` needs XENTRI_DATABASE_URL and XENTRI_REDIS_URL; use `xentri serve` for the embedded default")
+        raise StartupError(
+            "`xentri api` needs XENTRI_DATABASE_URL and XENTRI_REDIS_URL; "
+            "use `xentri serve` for the embedded default"
+        )
     ensure_port_free(settings.host, settings.port)
     with_secret_key(settings)
     uvicorn.run(

@@ -14,8 +14,10 @@ from xentri.kernel.http.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1/test")
 
+# Test-only tables live in their own schema so the schema-drift check never sees them.
+TEST_SCHEMA = "testing"
 EFFECTS_TABLE = """
-create table if not exists test_effects (
+create table if not exists testing.test_effects (
   id uuid primary key,
   marker text not null,
   created_at timestamptz not null default now()
@@ -34,7 +36,7 @@ async def record_effect(request: Request, item_in: ItemCreate) -> dict[str, obje
     effect_id = uuid.uuid4()
     async with request.app.state.engine.begin() as conn:
         await conn.execute(
-            text("insert into test_effects (id, marker) values (:id, :marker)"),
+            text("insert into testing.test_effects (id, marker) values (:id, :marker)"),
             {"id": effect_id, "marker": item_in.name},
         )
     return {"id": str(effect_id), "name": item_in.name, "quantity": item_in.quantity}

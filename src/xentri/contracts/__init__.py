@@ -1,1 +1,1 @@
-"""The shared contract: pydantic models other parts (and the outside) rely on. Imports nothing from xentri."""
+"""The shared contract: pydantic models that other parts and the outside rely on."""

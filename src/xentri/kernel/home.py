@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from xentri.kernel.config import Settings
 from xentri.kernel.errors import StartupError
 
-SECRET_FILE = "secret_key"
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 
 def ensure_home(home: Path) -> Path:
@@ -31,7 +31,9 @@ def with_secret_key(settings: Settings) -> Settings:
     if settings.secret_key is not None:
         return settings
     if settings.environment == "production":
-        raise StartupError("XENTRI_SECRET_KEY must be set in production (every replica needs the same one)")
+        raise StartupError(
+            "XENTRI_SECRET_KEY must be set in production (every replica needs the same one)"
+        )
     path = ensure_home(settings.home) / SECRET_FILE
     if path.exists():
         key = path.read_text().strip()

@@ -16,7 +16,10 @@ _SECRET_KEYS = re.compile(
 )
 _PATTERNS = (
     (re.compile(r"(?i)\bbearer\s+[a-z0-9._~+/=-]+"), "Bearer " + REDACTED),
-    (re.compile(r"(?i)(password|passwd|pwd|secret|token|api[_-]?key)=([^\s&@]+)"), r"\1=" + REDACTED),
+    (
+        re.compile(r"(?i)(password|passwd|pwd|secret|token|api[_-]?key)=([^\s&@]+)"),
+        r"\1=" + REDACTED,
+    ),
     (re.compile(r"(?i)(://[^:/\s]+:)[^@\s]+@"), r"\1" + REDACTED + "@"),
     (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "[email]"),
 )
@@ -46,7 +49,9 @@ def _scrub(value: Any, depth: int = 0) -> Any:
         return scrub_text(value)
     if isinstance(value, dict):
         return {
-            key: REDACTED if isinstance(key, str) and _SECRET_KEYS.search(key) else _scrub(item, depth + 1)
+            key: REDACTED
+            if isinstance(key, str) and _SECRET_KEYS.search(key)
+            else _scrub(item, depth + 1)
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):
@@ -76,7 +81,9 @@ def configure_logging(*, level: str = "INFO", fmt: str = "auto") -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        structlog.processors.format_exc_info if use_json else structlog.processors.StackInfoRenderer(),
+        structlog.processors.format_exc_info
+        if use_json
+        else structlog.processors.StackInfoRenderer(),
         scrub_processor,
     ]
     renderer: Any = (

@@ -7,7 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from xentri.kernel.db.urls import sqlalchemy_url
 
 
-def create_engine(uri: str, *, pool_size: int = 10, application_name: str = "xentri") -> AsyncEngine:
+def create_engine(
+    uri: str, *, pool_size: int = 10, application_name: str = "xentri"
+) -> AsyncEngine:
     return create_async_engine(
         sqlalchemy_url(uri),
         pool_size=pool_size,

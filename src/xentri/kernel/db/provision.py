@@ -11,9 +11,7 @@ from xentri.kernel.db.urls import libpq_uri, with_database, with_role
 def provision(admin_uri: str, *, owner_role: str, owner_password: str, database: str) -> str:
     """Ensure `owner_role` (not a superuser) owns `database`; return the owner's URI."""
     with psycopg.connect(libpq_uri(admin_uri), autocommit=True) as conn:
-        exists = conn.execute(
-            "select 1 from pg_roles where rolname = %s", (owner_role,)
-        ).fetchone()
+        exists = conn.execute("select 1 from pg_roles where rolname = %s", (owner_role,)).fetchone()
         verb = "alter" if exists else "create"
         # CREATEROLE lets the owner create the runtime role in the first migration.
         conn.execute(
@@ -34,4 +32,6 @@ def provision(admin_uri: str, *, owner_role: str, owner_password: str, database:
 
 def drop_database(admin_uri: str, database: str) -> None:
     with psycopg.connect(libpq_uri(admin_uri), autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(database)))
+        conn.execute(
+            sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(database))
+        )

@@ -8,10 +8,11 @@ CURRENT_ORG = "(select nullif(current_setting('app.current_org_id', true), '')::
 
 
 def tenant_rls_statements(table: str) -> list[str]:
-    """SQL that enables and forces RLS on `table` with the org isolation policy."""
+    """SQL that enables and forces RLS on `table` (optionally schema-qualified)."""
+    policy = table.rsplit(".", 1)[-1] + "_tenant_isolation"
     return [
         f"alter table {table} enable row level security",
         f"alter table {table} force row level security",
-        f"create policy {table}_tenant_isolation on {table} "
+        f"create policy {policy} on {table} "
         f"using (org_id = {CURRENT_ORG}) with check (org_id = {CURRENT_ORG})",
     ]

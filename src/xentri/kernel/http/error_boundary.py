@@ -9,6 +9,8 @@ from xentri.kernel.http.problems import problem_response
 
 log = structlog.get_logger("xentri.http")
 
+UNEXPECTED_DETAIL = "Something went wrong on our side. Quote the trace id if you contact support."
+
 
 class ErrorBoundaryMiddleware:
     """Sits inside the tracing and security-header middleware so a 500 carries both."""
@@ -36,7 +38,7 @@ class ErrorBoundaryMiddleware:
                 raise
             response = problem_response(
                 500,
-                detail="Something went wrong on our side. Quote the trace id if you contact support.",
+                detail=UNEXPECTED_DETAIL,
                 instance=scope.get("path"),
             )
             await response(scope, receive, send)

@@ -1,4 +1,4 @@
-"""Idempotency-Key: a repeated mutating request gets the first response back, not a second effect."""
+"""Idempotency-Key: a repeated mutating request gets the first response, not a second effect."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 # Headers a replay must not repeat: they describe the first exchange, not the stored result.
 _NOT_STORED = frozenset({b"date", b"server", b"x-trace-id", b"x-request-id", b"content-length"}) | {
-    name.lower().encode() for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+    name.lower().encode()
+    for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 }
 
 
@@ -68,13 +69,17 @@ class IdempotencyMiddleware:
         except SQLAlchemyError as exc:
             log.warning("idempotency_store_unavailable", error=str(exc))
             await problem_response(
-                503, detail="Cannot record the Idempotency-Key right now; retry shortly.",
-                instance=path, headers={"Retry-After": "1"},
+                503,
+                detail="Cannot record the Idempotency-Key right now; retry shortly.",
+                instance=path,
+                headers={"Retry-After": "1"},
             )(scope, receive, send)
             return
 
         if not claimed:
-            await self._answer_existing(existing, request_hash, path, scope, receive, send)
+            await self._answer_existing(
+                existing, request_hash, path, scope=scope, receive=receive, send=send
+            )
             return
 
         captured = _Captured()
@@ -123,12 +128,15 @@ class IdempotencyMiddleware:
             return False, existing.first()
 
     async def _answer_existing(
-        self, row: Any, request_hash: str, path: str, scope: Scope, receive: Receive, send: Send
+        self, row: Any, request_hash: str, path: str, *, scope: Scope, receive: Receive, send: Send
     ) -> None:
         if row is None:
             # The first request released the key between our insert and select: ask for a retry.
             await problem_response(
-                409, slug="idempotency-retry", detail="Retry the request.", instance=path,
+                409,
+                slug="idempotency-retry",
+                detail="Retry the request.",
+                instance=path,
                 headers={"Retry-After": "1"},
             )(scope, receive, send)
             return
@@ -150,7 +158,10 @@ class IdempotencyMiddleware:
                 headers={"Retry-After": "1"},
             )(scope, receive, send)
             return
-        headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in row.response_headers]
+        headers = [
+            (name.encode("latin-1"), value.encode("latin-1"))
+            for name, value in row.response_headers
+        ]
         headers.append((b"idempotent-replayed", b"true"))
         await send({"type": "http.response.start", "status": row.status_code, "headers": headers})
         await send({"type": "http.response.body", "body": bytes(row.response_body or b"")})

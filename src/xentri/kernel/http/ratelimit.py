@@ -132,7 +132,10 @@ class RateLimitMiddleware:
                 endpoint_decision = await self.limiter.hit(
                     f"rl:{caller}:{endpoint}", per_second=override
                 )
-                if not endpoint_decision.allowed or endpoint_decision.remaining < decision.remaining:
+                if (
+                    not endpoint_decision.allowed
+                    or endpoint_decision.remaining < decision.remaining
+                ):
                     decision = endpoint_decision
         except (RedisError, OSError) as exc:
             # Failing open: an unreachable Redis must not take the API down with it.

@@ -25,7 +25,8 @@ def upgrade() -> None:
         do $$
         begin
           if not exists (select from pg_roles where rolname = '{app_role}') then
-            create role "{app_role}" login nosuperuser nobypassrls nocreatedb nocreaterole noinherit;
+            create role "{app_role}"
+              login nosuperuser nobypassrls nocreatedb nocreaterole noinherit;
           end if;
         end
         $$;
@@ -47,13 +48,16 @@ def upgrade() -> None:
     op.execute("revoke create on schema public from public")
     op.execute(f'grant usage on schema public to "{app_role}"')
     op.execute(
-        f'alter default privileges in schema public '
+        f"alter default privileges in schema public "
         f'grant select, insert, update, delete on tables to "{app_role}"'
     )
     op.execute(
-        f'alter default privileges in schema public grant usage, select on sequences to "{app_role}"'
+        "alter default privileges in schema public "
+        f'grant usage, select on sequences to "{app_role}"'
     )
-    op.execute(f'alter default privileges in schema public grant execute on functions to "{app_role}"')
+    op.execute(
+        f'alter default privileges in schema public grant execute on functions to "{app_role}"'
+    )
 
     op.create_table(
         "idempotency_keys",

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Create .venv and install the locked dependencies; a no-op when the lock has not changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "xentri: Python 3.11 or newer is needed as '$PYTHON' (set PYTHON=/path/to/python3.11)" >&2
+  exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+
+stamp=".venv/.installed-$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  uv_version="$(sed -n 's/^uv==\([0-9.]*\).*/\1/p' requirements.lock)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==${uv_version}"
+  .venv/bin/uv pip install --quiet --python .venv/bin/python -r requirements.lock
+  .venv/bin/uv pip install --quiet --python .venv/bin/python --no-deps --editable .
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
