@@ -17,6 +17,8 @@ stamp=".venv/.installed-$(cat requirements.lock pyproject.toml | sha256sum | cut
 if [ ! -f "$stamp" ]; then
   uv_version="$(sed -n 's/^uv==\([0-9.]*\).*/\1/p' requirements.lock)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==${uv_version}"
+  # The platform store holds any CA a proxy or mirror on this network is signed by.
+  export UV_SYSTEM_CERTS=1
   .venv/bin/uv pip install --quiet --python .venv/bin/python -r requirements.lock
   .venv/bin/uv pip install --quiet --python .venv/bin/python --no-deps --editable .
   rm -f .venv/.installed-*
