@@ -55,6 +55,7 @@ from starlette.types import Receive, Scope, Send
 from xentri.kernel.config import Settings
 from xentri.kernel.db.migrate import migrate
 from xentri.kernel.db.provision import provision
+from xentri.kernel.db.roles import RoleLogin, RuntimeRoles
 from xentri.kernel.db.urls import libpq_uri, with_role
 from xentri.kernel.embedded.postgres import EmbeddedPostgres
 from xentri.kernel.embedded.redis import EmbeddedRedis
@@ -280,7 +281,11 @@ def start_data_plane(workdir: Path, stack: contextlib.ExitStack) -> DataPlane:
         database="xentri_bench",
     )
     app_password = secrets.token_hex(16)
-    migrate(owner_url, app_role=app_role, app_password=app_password)
+    roles = RuntimeRoles(
+        app=RoleLogin(app_role, app_password),
+        system=RoleLogin("xentri_bench_system", secrets.token_hex(16)),
+    )
+    migrate(owner_url, roles=roles)
     # Created by the owner: the runtime role gets its rights through default privileges.
     with psycopg.connect(libpq_uri(owner_url), autocommit=True) as conn:
         conn.execute(BENCH_TABLE)

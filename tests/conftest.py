@@ -25,6 +25,7 @@ from pydantic import SecretStr
 from xentri.kernel.config import Settings
 from xentri.kernel.db.migrate import migrate
 from xentri.kernel.db.provision import drop_database, provision
+from xentri.kernel.db.roles import RoleLogin, RuntimeRoles
 from xentri.kernel.db.urls import libpq_uri, with_role
 from xentri.kernel.embedded.postgres import EmbeddedPostgres
 from xentri.kernel.embedded.redis import EmbeddedRedis
@@ -37,10 +38,13 @@ class TestServers:
     owner_url: str
     app_url: str
     app_role: str
+    system_url: str
+    system_role: str
     owner_role: str
     database: str
     redis_url: str
     workdir: Path
+    roles: RuntimeRoles
 
 
 @pytest.fixture(scope="session")
@@ -63,20 +67,27 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestServers]:
             stack.callback(redis_server.stop)
 
         database = f"xentri_test_{run_id}"
-        owner_role, app_role = f"xentri_owner_{run_id}", f"xentri_app_{run_id}"
+        owner_role = f"xentri_owner_{run_id}"
+        app_role, system_role = f"xentri_app_{run_id}", f"xentri_system_{run_id}"
         owner_url = provision(
             admin_url, owner_role=owner_role, owner_password=secrets.token_hex(8), database=database
         )
-        stack.callback(_drop_roles, admin_url, owner_role, app_role)
+        stack.callback(_drop_roles, admin_url, owner_role, app_role, system_role)
         stack.callback(drop_database, admin_url, database)
-        app_password = secrets.token_hex(8)
-        migrate(owner_url, app_role=app_role, app_password=app_password)
+        roles = RuntimeRoles(
+            app=RoleLogin(app_role, secrets.token_hex(8)),
+            system=RoleLogin(system_role, secrets.token_hex(8)),
+        )
+        migrate(owner_url, roles=roles)
         _create_test_tables(owner_url, app_role)
         yield TestServers(
             admin_url=admin_url,
             owner_url=owner_url,
-            app_url=with_role(owner_url, user=app_role, password=app_password),
+            app_url=with_role(owner_url, user=app_role, password=roles.app.password),
             app_role=app_role,
+            system_url=with_role(owner_url, user=system_role, password=roles.system.password),
+            system_role=system_role,
+            roles=roles,
             owner_role=owner_role,
             database=database,
             redis_url=redis_url,
@@ -131,6 +142,8 @@ def make_settings(servers: TestServers, tmp_path: Path, **overrides: Any) -> Set
         "database_url": servers.owner_url,
         "database_app_url": servers.app_url,
         "database_app_role": servers.app_role,
+        "database_system_url": servers.system_url,
+        "database_system_role": servers.system_role,
         "redis_url": servers.redis_url,
         "database_pool_size": 5,
     }

@@ -58,7 +58,7 @@ def _migrate(settings: Settings, plane: Any) -> None:
     from xentri.kernel.db.migrate import migrate
 
     try:
-        migrate(plane.owner_database_url, app_role=plane.app_role, app_password=plane.app_password)
+        migrate(plane.owner_database_url, roles=plane.roles)
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StartupError(
@@ -190,7 +190,7 @@ def db_check() -> None:
         plane = start_data_plane(settings)
         try:
             _migrate(settings, plane)
-            drift = schema_drift(plane.owner_database_url, app_role=plane.app_role)
+            drift = schema_drift(plane.owner_database_url, roles=plane.roles)
         finally:
             plane.stop()
         if drift:

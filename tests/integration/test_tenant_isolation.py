@@ -165,4 +165,4 @@ def test_every_tenant_table_has_forced_rls(owner_conn, probe_table):
 def test_migrations_match_the_tables_in_code(servers):
     from xentri.kernel.db.migrate import schema_drift
 
-    assert schema_drift(servers.owner_url, app_role=servers.app_role) is None
+    assert schema_drift(servers.owner_url, roles=servers.roles) is None

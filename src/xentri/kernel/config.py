@@ -10,7 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
 
-SECRET_FIELDS = frozenset({"secret_key", "database_app_password"})
+SECRET_FIELDS = frozenset({"secret_key", "database_app_password", "database_system_password"})
 
 
 class Settings(BaseSettings):
@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     database_app_url: str | None = None
     database_app_role: str = "xentri_app"
     database_app_password: SecretStr | None = None
+    database_system_url: str | None = None
+    database_system_role: str = "xentri_system"
+    database_system_password: SecretStr | None = None
     database_pool_size: int = Field(default=10, ge=1)
     redis_url: str | None = None
 
@@ -63,7 +66,7 @@ class Settings(BaseSettings):
         for name in SECRET_FIELDS:
             if values.get(name) is not None:
                 values[name] = "********"
-        for name in ("database_url", "database_app_url", "redis_url"):
+        for name in ("database_url", "database_app_url", "database_system_url", "redis_url"):
             if values.get(name):
                 values[name] = mask_url_password(values[name])
         return values

@@ -8,8 +8,11 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from pydantic import SecretStr
+
 from xentri.kernel.config import Settings
 from xentri.kernel.db.provision import provision
+from xentri.kernel.db.roles import RoleLogin, RuntimeRoles
 from xentri.kernel.db.urls import with_role
 from xentri.kernel.embedded.postgres import EmbeddedPostgres
 from xentri.kernel.embedded.redis import EmbeddedRedis
@@ -27,9 +30,9 @@ class _Stoppable(Protocol):
 class DataPlane:
     owner_database_url: str
     app_database_url: str
+    system_database_url: str
     redis_url: str
-    app_role: str
-    app_password: str | None
+    roles: RuntimeRoles
     embedded: list[_Stoppable] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -73,19 +76,43 @@ def start_data_plane(settings: Settings) -> DataPlane:
         for server in reversed(embedded):
             server.stop()
         raise
-    app_password = (
-        settings.database_app_password.get_secret_value()
-        if settings.database_app_password is not None
-        else derived_secret(settings, "database-app-password")
+    app_url, app_login = _login(
+        settings,
+        owner_url,
+        url=settings.database_app_url,
+        role=settings.database_app_role,
+        password=settings.database_app_password,
+        purpose="database-app-password",
     )
-    app_url = settings.database_app_url or with_role(
-        owner_url, user=settings.database_app_role, password=app_password
+    system_url, system_login = _login(
+        settings,
+        owner_url,
+        url=settings.database_system_url,
+        role=settings.database_system_role,
+        password=settings.database_system_password,
+        purpose="database-system-password",
     )
     return DataPlane(
         owner_database_url=owner_url,
         app_database_url=app_url,
+        system_database_url=system_url,
         redis_url=redis_url,
-        app_role=settings.database_app_role,
-        app_password=None if settings.database_app_url else app_password,
+        roles=RuntimeRoles(app=app_login, system=system_login),
         embedded=embedded,
     )
+
+
+def _login(
+    settings: Settings,
+    owner_url: str,
+    *,
+    url: str | None,
+    role: str,
+    password: SecretStr | None,
+    purpose: str,
+) -> tuple[str, RoleLogin]:
+    """The URL a runtime role connects with, and the password `migrate` should give it."""
+    if url is not None:
+        return url, RoleLogin(role, None)
+    secret = password.get_secret_value() if password else derived_secret(settings, purpose)
+    return with_role(owner_url, user=role, password=secret), RoleLogin(role, secret)

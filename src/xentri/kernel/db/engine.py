@@ -13,7 +13,10 @@ def create_engine(
     return create_async_engine(
         sqlalchemy_url(uri),
         pool_size=pool_size,
-        max_overflow=pool_size,
+        # Overflow connections are closed on return: under load they churn (connect per
+        # request). A fixed pool makes callers queue for a warm connection instead.
+        max_overflow=0,
+        pool_timeout=10,
         pool_pre_ping=True,
         pool_recycle=1800,
         # Server-side prepared statements break behind PgBouncer in transaction mode.

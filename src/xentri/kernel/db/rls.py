@@ -16,3 +16,17 @@ def tenant_rls_statements(table: str) -> list[str]:
         f"create policy {policy} on {table} "
         f"using (org_id = {CURRENT_ORG}) with check (org_id = {CURRENT_ORG})",
     ]
+
+
+def system_access_statements(table: str, role: str, *, write: bool = False) -> list[str]:
+    """A policy letting the cross-tenant system role (relay, scheduler) see every org's rows.
+
+    Only that role gets it, and only on the tables its work needs; the app role stays
+    fail-closed. The role still has NOBYPASSRLS: every table it may read is named here.
+    """
+    policy = table.rsplit(".", 1)[-1] + "_system_access"
+    if write:
+        return [
+            f'create policy {policy} on {table} for all to "{role}" using (true) with check (true)'
+        ]
+    return [f'create policy {policy} on {table} for select to "{role}" using (true)']

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from xentri.contracts.problem import PROBLEM_BASE, PROBLEM_MEDIA_TYPE, FieldError, Problem
-from xentri.kernel.http.tracing import current_trace_id
+from xentri.kernel.trace import current_trace_id
 
 _TYPE_BY_STATUS = {
     400: "bad-request",

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import re
-import secrets
-from contextvars import ContextVar
 
 import structlog
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-_trace_id: ContextVar[str | None] = ContextVar("xentri_trace_id", default=None)
+from xentri.kernel.trace import current_trace_id, new_trace_id, set_trace_id
+
+__all__ = ["TracingMiddleware", "current_trace_id"]
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{8,128}$")
-
-
-def current_trace_id() -> str | None:
-    return _trace_id.get()
-
-
-def new_trace_id() -> str:
-    return secrets.token_hex(16)
 
 
 def _incoming(headers: list[tuple[bytes, bytes]]) -> tuple[str | None, str | None]:
@@ -48,7 +40,7 @@ class TracingMiddleware:
         trace_id, request_id = _incoming(scope["headers"])
         trace_id = trace_id or new_trace_id()
         request_id = request_id or trace_id
-        _trace_id.set(trace_id)
+        set_trace_id(trace_id)
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(trace_id=trace_id, request_id=request_id)
         scope.setdefault("state", {})["trace_id"] = trace_id

@@ -1,0 +1,1 @@
+"""The event spine: registry, transactional outbox, relay to Redis Streams, consumers, DLQ."""
