@@ -99,6 +99,7 @@ def _create_test_tables(owner_url: str, app_role: str) -> None:
     import psycopg
     from psycopg import sql
 
+    from tests.support.events import HANDLED_TABLE
     from tests.support.routes import EFFECTS_TABLE, TEST_SCHEMA
 
     schema = sql.Identifier(TEST_SCHEMA)
@@ -114,6 +115,7 @@ def _create_test_tables(owner_url: str, app_role: str) -> None:
             ).format(schema, sql.Identifier(app_role))
         )
         conn.execute(EFFECTS_TABLE)
+        conn.execute(HANDLED_TABLE)
 
 
 def _drop_roles(admin_url: str, *roles: str) -> None:
