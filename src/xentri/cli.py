@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -23,6 +25,11 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+schemas_app = typer.Typer(
+    help="The event catalogue: JSON Schemas and AsyncAPI.", no_args_is_help=True
+)
+app.add_typer(schemas_app, name="schemas")
+ROOT_OPTION = typer.Option(Path(), help="Repository root holding schemas/ and docs/events/.")
 
 err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
@@ -80,12 +87,10 @@ def serve(
 
 
 def _serve(*, host: str | None, port: int | None) -> None:
-    import contextlib
+    import asyncio
 
     import structlog
-    import uvicorn
 
-    from xentri.composition import build_app
     from xentri.kernel.dataplane import start_data_plane
     from xentri.kernel.home import ensure_home
     from xentri.kernel.process import ensure_port_free, exclusive_home, terminate_as_interrupt
@@ -105,23 +110,81 @@ def _serve(*, host: str | None, port: int | None) -> None:
                 redis="embedded" if settings.uses_embedded_redis else "external",
             )
             _migrate(settings, plane)
-            server = uvicorn.Server(
-                uvicorn.Config(
-                    build_app(settings, plane),
-                    host=settings.host,
-                    port=settings.port,
-                    log_config=None,
-                    access_log=False,
-                    proxy_headers=True,
-                    server_header=False,
-                )
-            )
             # uvicorn re-raises the signal that stopped it once it has shut down.
             with contextlib.suppress(KeyboardInterrupt):
-                server.run()
+                asyncio.run(_serve_everything(settings, plane))
         finally:
             plane.stop()
             log.info("stopped")
+
+
+async def _serve_everything(settings: Settings, plane: Any) -> None:
+    """The web app and the background work (relay, consumers, scheduler) in one event loop."""
+    import asyncio
+
+    import uvicorn
+
+    from xentri.composition import build_app
+    from xentri.runtime import run_consumers, run_relay
+    from xentri.subscriptions import all_subscriptions
+
+    server = uvicorn.Server(
+        uvicorn.Config(
+            build_app(settings, plane),
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=True,
+            server_header=False,
+        )
+    )
+    stop = asyncio.Event()
+    background = asyncio.gather(
+        run_relay(stop, settings=settings, plane=plane),
+        run_consumers(stop, plane=plane, subscriptions=all_subscriptions()),
+    )
+    try:
+        await server.serve()
+    finally:
+        stop.set()
+        await asyncio.wait_for(background, timeout=15)
+
+
+@app.command()
+def relay() -> None:
+    """Move committed events from PostgreSQL to Redis Streams (split shape; any replicas)."""
+    _run(lambda: _background("relay"))
+
+
+def _background(kind: str) -> None:
+    import asyncio
+    import signal
+
+    from xentri.kernel.dataplane import start_data_plane
+    from xentri.runtime import run_consumers, run_relay
+    from xentri.subscriptions import all_subscriptions
+
+    settings = _settings()
+    if settings.uses_embedded_postgres or settings.uses_embedded_redis:
+        raise StartupError(
+            f"`xentri {kind}` needs XENTRI_DATABASE_URL and XENTRI_REDIS_URL; "
+            "`xentri serve` runs it in-process on the embedded default"
+        )
+    settings = with_secret_key(settings)
+    plane = start_data_plane(settings)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        if kind == "relay":
+            await run_relay(stop, settings=settings, plane=plane)
+        else:
+            await run_consumers(stop, plane=plane, subscriptions=all_subscriptions())
+
+    asyncio.run(main())
 
 
 @app.command()
@@ -196,6 +259,31 @@ def db_check() -> None:
         if drift:
             raise StartupError(f"schema drift: {drift}")
         err.print("[green]no schema drift[/]")
+
+    _run(step)
+
+
+@schemas_app.command("export")
+def schemas_export(root: Path = ROOT_OPTION) -> None:
+    """Write the JSON Schemas and the AsyncAPI document the code defines."""
+    from xentri.kernel.events.export import write_exports
+
+    for path in write_exports(root):
+        err.print(f"updated {path}")
+
+
+@schemas_app.command("check")
+def schemas_check(root: Path = ROOT_OPTION) -> None:
+    """Fail when the committed schemas differ from what the code generates."""
+
+    def step() -> None:
+        from xentri.kernel.events.export import stale_exports
+
+        if stale := stale_exports(root):
+            raise StartupError(
+                f"schemas out of date ({'; '.join(stale)}); run `xentri schemas export`"
+            )
+        err.print("[green]schemas up to date[/]")
 
     _run(step)
 

@@ -8,18 +8,8 @@ import uuid
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.integration.events_fixtures import (  # noqa: F401
-    app_engine,
-    drain,
-    emit_committed,
-    handled,
-    make_consumer,
-    redis_client,
-    relay,
-    stream,
-    system_engine,
-)
 from tests.support.events import ACTOR, RenamedOld, recording_handler, thing
+from tests.support.spine import drain, emit_committed, handled, make_consumer
 from xentri.contracts.events import EventMeta, SystemEvent
 from xentri.kernel.events.consumer import Consumer
 from xentri.kernel.events.envelope_rows import DLQ_STREAM

@@ -7,15 +7,8 @@ import uuid
 
 import pytest
 
-from tests.integration.events_fixtures import (  # noqa: F401
-    app_engine,
-    emit_committed,
-    redis_client,
-    relay,
-    stream,
-    system_engine,
-)
 from tests.support.events import thing
+from tests.support.spine import emit_committed
 from xentri.kernel.db.tenant import tenant_transaction
 from xentri.kernel.events.outbox import emit
 from xentri.kernel.events.relay import Relay, RelaySettings

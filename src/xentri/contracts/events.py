@@ -32,10 +32,19 @@ class EventMeta(BaseModel):
     environment: Literal["local", "test", "staging", "prod"] | None = None
 
 
+# On the wire every field is present: the published schema says so (defaults fill them in).
+_WIRE_SCHEMA = ConfigDict(
+    frozen=True,
+    extra="forbid",
+    json_schema_mode_override="serialization",
+    json_schema_serialization_defaults_required=True,
+)
+
+
 class SystemEvent(BaseModel):
     """One immutable fact. `payload` is validated against the registered payload model."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _WIRE_SCHEMA
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4)
     type: str = Field(pattern=EVENT_TYPE_PATTERN, examples=["xentri.invoice.sent.v1"])
@@ -74,7 +83,7 @@ class EventPayload(BaseModel):
         invoice_id: uuid.UUID
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _WIRE_SCHEMA
 
     event_type: ClassVar[str]
     payload_schema: ClassVar[str]

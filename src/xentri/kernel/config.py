@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     rate_limit_burst_seconds: float = Field(default=1.0, gt=0)
     rate_limit_overrides: dict[str, int] = Field(default_factory=dict)
     idempotency_ttl_hours: int = Field(default=24, ge=1)
+    events_stream_maxlen: int = Field(default=100_000, ge=1000)
+    dlq_alert_threshold: int = Field(default=5, ge=1)
 
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"

@@ -57,7 +57,7 @@ REQUIRED_ATTRIBUTES = (
     "payloadschema",
 )
 ATTRIBUTE_NAME = re.compile(r"^[a-z0-9]{1,20}$")
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
 class InvalidCloudEventError(ValueError):
@@ -121,7 +121,7 @@ def _check_attributes(data: Mapping[str, Any]) -> None:
         )
     if not data["source"].startswith(SOURCE_PREFIX):
         raise InvalidCloudEventError(f"source {data['source']!r} is not {SOURCE_PREFIX}<component>")
-    if not _RFC3339.match(data["time"]):
+    if not _RFC3339.fullmatch(data["time"]):
         raise InvalidCloudEventError(f"time {data['time']!r} is not an RFC 3339 timestamp")
     if "data_base64" in data:
         raise InvalidCloudEventError("binary data (data_base64) is not a Xentri event payload")

@@ -119,7 +119,7 @@ async def replay_from(
     batch: int = 1000,
 ) -> int:
     """Re-deliver the log from `since` to one subscriber, which handles it again (a rebuild)."""
-    conditions = []
+    conditions: list[Any] = []
     if since is not None:
         conditions.append(system_events.c.created_at >= since)
     if org_id is not None:

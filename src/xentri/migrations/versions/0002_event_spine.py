@@ -193,7 +193,7 @@ def upgrade() -> None:
         "org_event_sequences": ("select", False),
         "relay_cursors": ("select, insert, update", True),
         "event_receipts": ("select, insert, delete", True),
-        "dead_letters": ("select, insert, update", True),
+        "dead_letters": ("select, insert, update, delete", True),
         "job_runs": ("select, insert, update, delete", True),
     }
     for table, (privileges, write) in grants.items():

@@ -1,63 +1,19 @@
-"""Fixtures shared by the event-spine tests: engines by role, a private stream per test."""
+"""Helpers for the event-spine tests: build consumers, emit, drain, read effects."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-import pytest
 from redis.asyncio import Redis
 
 from xentri.contracts.events import SystemEvent
-from xentri.kernel.db.engine import create_engine
 from xentri.kernel.db.tenant import tenant_transaction
 from xentri.kernel.events.consumer import Consumer, ConsumerSettings, Subscription
 from xentri.kernel.events.outbox import emit
-from xentri.kernel.events.relay import Relay, RelaySettings
-
-
-@pytest.fixture
-async def app_engine(servers):
-    engine = create_engine(servers.app_url, pool_size=20)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def system_engine(servers):
-    engine = create_engine(servers.system_url, pool_size=5)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def redis_client(servers) -> AsyncIterator[Redis]:
-    client = Redis.from_url(servers.redis_url)
-    yield client
-    await client.aclose()
-
-
-@pytest.fixture
-def stream() -> str:
-    """Each test gets its own stream, so no test sees another's entries."""
-    return f"test:events:{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-async def relay(system_engine, redis_client, stream, servers):
-    relay = Relay(
-        engine=system_engine,
-        redis=redis_client,
-        listen_url=servers.system_url,
-        settings=RelaySettings(
-            stream=stream, poll_seconds=0.05, backoff_initial=0.05, backoff_max=0.5
-        ),
-    )
-    yield relay
-    # Publish what the test left behind, so the next test's relay never sees it.
-    await relay.relay_once()
+from xentri.kernel.events.relay import Relay
 
 
 def make_consumer(
@@ -102,7 +58,8 @@ async def drain(relay: Relay, consumers: Iterable[Consumer], *, rounds: int = 50
 
 def handled(owner_conn, consumer: str, org_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
     return owner_conn.execute(
-        "select event_id, note from testing.handled where consumer = %s and org_id = %s order by id",
+        "select event_id, note from testing.handled "
+        "where consumer = %s and org_id = %s order by id",
         (consumer, org_id),
     ).fetchall()
 

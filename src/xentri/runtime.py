@@ -1,0 +1,65 @@
+"""The background work of a process: the relay, the consumers and the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from xentri.kernel.config import Settings
+from xentri.kernel.dataplane import DataPlane
+from xentri.kernel.db.engine import create_engine
+from xentri.kernel.events.consumer import Consumer, Subscription
+from xentri.kernel.events.relay import Relay, RelaySettings
+
+
+@dataclass
+class Connections:
+    app_engine: AsyncEngine
+    system_engine: AsyncEngine
+    redis: Redis
+
+
+@contextlib.asynccontextmanager
+async def connections(plane: DataPlane, *, name: str) -> AsyncIterator[Connections]:
+    conns = Connections(
+        app_engine=create_engine(plane.app_database_url, pool_size=5, application_name=name),
+        system_engine=create_engine(
+            plane.system_database_url, pool_size=3, application_name=f"{name}-system"
+        ),
+        redis=Redis.from_url(plane.redis_url, socket_timeout=5, socket_connect_timeout=2),
+    )
+    try:
+        yield conns
+    finally:
+        await conns.redis.aclose()
+        await conns.app_engine.dispose()
+        await conns.system_engine.dispose()
+
+
+async def run_relay(stop: asyncio.Event, *, settings: Settings, plane: DataPlane) -> None:
+    async with connections(plane, name="xentri-relay") as conns:
+        relay = Relay(
+            engine=conns.system_engine,
+            redis=conns.redis,
+            listen_url=plane.system_database_url,
+            settings=RelaySettings(maxlen=settings.events_stream_maxlen),
+        )
+        await relay.run(stop)
+
+
+async def run_consumers(
+    stop: asyncio.Event, *, plane: DataPlane, subscriptions: list[Subscription]
+) -> None:
+    if not subscriptions:
+        return
+    async with connections(plane, name="xentri-consumers") as conns:
+        consumers = [
+            Consumer(subscription=subscription, engine=conns.app_engine, redis=conns.redis)
+            for subscription in subscriptions
+        ]
+        await asyncio.gather(*(consumer.run(stop) for consumer in consumers))
