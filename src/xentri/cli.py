@@ -13,6 +13,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from xentri.cli_events import events_app
 from xentri.kernel.config import Settings, mask_url_password
 from xentri.kernel.errors import StartupError
 from xentri.kernel.home import with_secret_key
@@ -29,6 +30,7 @@ schemas_app = typer.Typer(
     help="The event catalogue: JSON Schemas and AsyncAPI.", no_args_is_help=True
 )
 app.add_typer(schemas_app, name="schemas")
+app.add_typer(events_app, name="events")
 ROOT_OPTION = typer.Option(Path(), help="Repository root holding schemas/ and docs/events/.")
 
 err = Console(stderr=True, soft_wrap=True)

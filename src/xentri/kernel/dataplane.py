@@ -49,8 +49,12 @@ def derived_secret(settings: Settings, purpose: str) -> str:
     return hmac.new(key, purpose.encode(), hashlib.sha256).hexdigest()
 
 
-def start_data_plane(settings: Settings) -> DataPlane:
-    """Start the embedded servers the settings leave unset, provision them, return URLs."""
+def start_data_plane(settings: Settings, *, attach: bool = False) -> DataPlane:
+    """Start the embedded servers the settings leave unset, provision them, return URLs.
+
+    With `attach`, servers a running `xentri serve` already owns are used as they are and
+    left running (the operations commands); PostgreSQL is shared that way in any case.
+    """
     embedded: list[_Stoppable] = []
     try:
         owner_url = settings.database_url
@@ -70,8 +74,10 @@ def start_data_plane(settings: Settings) -> DataPlane:
         redis_url = settings.redis_url
         if redis_url is None:
             redis_server = EmbeddedRedis(ensure_home(settings.home) / "redis")
-            redis_url = redis_server.start()
-            embedded.append(redis_server)
+            redis_url = redis_server.attach() if attach else None
+            if redis_url is None:
+                redis_url = redis_server.start()
+                embedded.append(redis_server)
     except BaseException:
         for server in reversed(embedded):
             server.stop()

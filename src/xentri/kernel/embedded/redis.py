@@ -54,6 +54,20 @@ class EmbeddedRedis:
         self._wait_ready()
         return f"unix://{self.socket_path}"
 
+    def attach(self) -> str | None:
+        """The URL of a server a running `xentri serve` owns on this data directory, if any."""
+        socket_path = self.datadir / "redis.sock"
+        if not socket_path.exists():
+            return None
+        client = redis.Redis(unix_socket_path=str(socket_path), socket_connect_timeout=1)
+        try:
+            client.ping()
+        except (redis.RedisError, OSError):
+            return None
+        finally:
+            client.close()
+        return f"unix://{socket_path}"
+
     def _wait_ready(self) -> None:
         assert self.socket_path is not None
         assert self._process is not None
