@@ -144,7 +144,7 @@ async def _serve_everything(settings: Settings, plane: Any) -> None:
     stop = asyncio.Event()
     background = asyncio.gather(
         run_relay(stop, settings=settings, plane=plane),
-        run_consumers(stop, plane=plane, subscriptions=all_subscriptions()),
+        run_consumers(stop, settings=settings, plane=plane, subscriptions=all_subscriptions()),
     )
     try:
         await server.serve()
@@ -157,6 +157,12 @@ async def _serve_everything(settings: Settings, plane: Any) -> None:
 def relay() -> None:
     """Move committed events from PostgreSQL to Redis Streams (split shape; any replicas)."""
     _run(lambda: _background("relay"))
+
+
+@app.command()
+def consumers() -> None:
+    """Run every event subscriber (split shape; any replicas share the consumer groups)."""
+    _run(lambda: _background("consumers"))
 
 
 def _background(kind: str) -> None:
@@ -184,7 +190,9 @@ def _background(kind: str) -> None:
         if kind == "relay":
             await run_relay(stop, settings=settings, plane=plane)
         else:
-            await run_consumers(stop, plane=plane, subscriptions=all_subscriptions())
+            await run_consumers(
+                stop, settings=settings, plane=plane, subscriptions=all_subscriptions()
+            )
 
     asyncio.run(main())
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from xentri.kernel.config import Settings
 from xentri.kernel.dataplane import DataPlane
 from xentri.kernel.db.engine import create_engine
-from xentri.kernel.events.consumer import Consumer, Subscription
+from xentri.kernel.events.consumer import Consumer, ConsumerSettings, Subscription
 from xentri.kernel.events.relay import Relay, RelaySettings
 
 
@@ -53,13 +53,23 @@ async def run_relay(stop: asyncio.Event, *, settings: Settings, plane: DataPlane
 
 
 async def run_consumers(
-    stop: asyncio.Event, *, plane: DataPlane, subscriptions: list[Subscription]
+    stop: asyncio.Event,
+    *,
+    settings: Settings,
+    plane: DataPlane,
+    subscriptions: list[Subscription],
 ) -> None:
     if not subscriptions:
         return
+    consumer_settings = ConsumerSettings(dlq_alert_threshold=settings.dlq_alert_threshold)
     async with connections(plane, name="xentri-consumers") as conns:
         consumers = [
-            Consumer(subscription=subscription, engine=conns.app_engine, redis=conns.redis)
+            Consumer(
+                subscription=subscription,
+                engine=conns.app_engine,
+                redis=conns.redis,
+                settings=consumer_settings,
+            )
             for subscription in subscriptions
         ]
         await asyncio.gather(*(consumer.run(stop) for consumer in consumers))

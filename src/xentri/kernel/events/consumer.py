@@ -57,6 +57,7 @@ class ConsumerSettings:
     max_attempts: int = 3
     retry_base_ms: int = 500
     reclaim_idle_ms: int = 60_000
+    dlq_alert_threshold: int = 5
 
 
 class Consumer:
@@ -209,6 +210,7 @@ class Consumer:
                     error=f"{type(exc).__name__}: {exc}",
                     attempts=attempt,
                     stream_id=_text(entry_id),
+                    depth_threshold=self.settings.dlq_alert_threshold,
                 )
                 await self._ack(entry_id)
             return
