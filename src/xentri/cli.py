@@ -127,7 +127,7 @@ async def _serve_everything(settings: Settings, plane: Any) -> None:
     import uvicorn
 
     from xentri.composition import build_app
-    from xentri.runtime import run_consumers, run_relay
+    from xentri.runtime import run_consumers, run_relay, run_scheduler
     from xentri.subscriptions import all_subscriptions
 
     server = uvicorn.Server(
@@ -145,6 +145,7 @@ async def _serve_everything(settings: Settings, plane: Any) -> None:
     background = asyncio.gather(
         run_relay(stop, settings=settings, plane=plane),
         run_consumers(stop, settings=settings, plane=plane, subscriptions=all_subscriptions()),
+        run_scheduler(stop, plane=plane),
     )
     try:
         await server.serve()
@@ -160,6 +161,12 @@ def relay() -> None:
 
 
 @app.command()
+def scheduler() -> None:
+    """Run scheduled jobs (split shape); any number of replicas, each slot runs once."""
+    _run(lambda: _background("scheduler"))
+
+
+@app.command()
 def consumers() -> None:
     """Run every event subscriber (split shape; any replicas share the consumer groups)."""
     _run(lambda: _background("consumers"))
@@ -170,7 +177,7 @@ def _background(kind: str) -> None:
     import signal
 
     from xentri.kernel.dataplane import start_data_plane
-    from xentri.runtime import run_consumers, run_relay
+    from xentri.runtime import run_consumers, run_relay, run_scheduler
     from xentri.subscriptions import all_subscriptions
 
     settings = _settings()
@@ -189,6 +196,8 @@ def _background(kind: str) -> None:
             loop.add_signal_handler(sig, stop.set)
         if kind == "relay":
             await run_relay(stop, settings=settings, plane=plane)
+        elif kind == "scheduler":
+            await run_scheduler(stop, plane=plane)
         else:
             await run_consumers(
                 stop, settings=settings, plane=plane, subscriptions=all_subscriptions()

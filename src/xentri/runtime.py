@@ -73,3 +73,17 @@ async def run_consumers(
             for subscription in subscriptions
         ]
         await asyncio.gather(*(consumer.run(stop) for consumer in consumers))
+
+
+async def run_scheduler(stop: asyncio.Event, *, plane: DataPlane) -> None:
+    from xentri.kernel.scheduler.scheduler import Scheduler
+    from xentri.scheduled_jobs import all_jobs
+
+    async with connections(plane, name="xentri-scheduler") as conns:
+        scheduler = Scheduler(
+            jobs=all_jobs(conns),
+            system_engine=conns.system_engine,
+            app_engine=conns.app_engine,
+            max_concurrent_runs=4,
+        )
+        await scheduler.run(stop=stop)

@@ -26,7 +26,7 @@ def xentri(args: list[str], servers, tmp_path) -> subprocess.CompletedProcess[st
         XENTRI_DATABASE_SYSTEM_URL=servers.system_url,
         XENTRI_DATABASE_SYSTEM_ROLE=servers.system_role,
         XENTRI_REDIS_URL=servers.redis_url,
-        COLUMNS="200",
+        COLUMNS="400",
     )
     return subprocess.run(
         [sys.executable, "-m", "xentri.cli", *args],

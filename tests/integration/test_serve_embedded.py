@@ -105,6 +105,17 @@ def test_serve_keeps_data_stops_cleanly_and_survives_a_crash(serve: Serve) -> No
     cache = redis.Redis(unix_socket_path=str(serve.home / "redis" / "redis.sock"))
     cache.set("durable-key", "kept")
     cache.close()
+    # And the scheduler runs inside serve: the hourly dead-letter archive ran its latest slot
+    deadline = time.monotonic() + 30
+    with superuser_conn(serve.home) as conn:
+        while time.monotonic() < deadline:
+            runs = conn.execute(
+                "select status from job_runs where job = 'events.dlq_archive'"
+            ).fetchall()
+            if runs == [("succeeded",)]:
+                break
+            time.sleep(0.2)
+    assert runs == [("succeeded",)]
     pids = (postgres_pid(serve.home), redis_pid(serve.home))
 
     # When it is stopped with SIGTERM

@@ -1,0 +1,1 @@
+"""Scheduled jobs: cron schedules in an org's own time zone, run once per slot across replicas."""

@@ -1,0 +1,17 @@
+"""Every scheduled job of the system. Categories add theirs here as they land."""
+
+from __future__ import annotations
+
+from xentri.kernel.events.ops import archive_dead_letters
+from xentri.kernel.scheduler.jobs import JobContext, JobSpec
+from xentri.runtime import Connections
+
+
+def all_jobs(conns: Connections) -> list[JobSpec]:
+    async def archive_dlq(_ctx: JobContext) -> None:
+        await archive_dead_letters(system_engine=conns.system_engine, redis=conns.redis)
+
+    return [
+        # Idempotent by nature: a repeat after a crash finds nothing more to archive.
+        JobSpec(name="events.dlq_archive", schedule="17 * * * *", handler=archive_dlq),
+    ]
