@@ -22,6 +22,7 @@ import pytest
 from fastapi import APIRouter, FastAPI
 from pydantic import SecretStr
 
+from xentri.composition import compose
 from xentri.kernel.config import Settings
 from xentri.kernel.db.migrate import migrate
 from xentri.kernel.db.provision import drop_database, provision
@@ -29,7 +30,6 @@ from xentri.kernel.db.roles import RoleLogin, RuntimeRoles
 from xentri.kernel.db.urls import libpq_uri, with_role
 from xentri.kernel.embedded.postgres import EmbeddedPostgres
 from xentri.kernel.embedded.redis import EmbeddedRedis
-from xentri.kernel.http.app import create_app
 
 
 @dataclass(frozen=True)
@@ -173,8 +173,8 @@ async def make_app(servers: TestServers, tmp_path: Path) -> AsyncIterator[AppFac
     def factory(*, routers: tuple[APIRouter, ...] = (), **overrides: Any) -> FastAPI:
         redis_url = overrides.pop("redis_url", servers.redis_url)
         settings = make_settings(servers, tmp_path, redis_url=redis_url, **overrides)
-        app = create_app(
-            settings, database_url=servers.app_url, redis_url=redis_url, routers=routers
+        app = compose(
+            settings, database_url=servers.app_url, redis_url=redis_url, extra_routers=routers
         )
         built.append(app)
         return app

@@ -285,9 +285,10 @@ def db_check() -> None:
 @schemas_app.command("export")
 def schemas_export(root: Path = ROOT_OPTION) -> None:
     """Write the JSON Schemas and the AsyncAPI document the code defines."""
-    from xentri.kernel.events.export import write_exports
+    from xentri.composition import EVENT_MODULES
+    from xentri.kernel.events.export import catalogue, write_exports
 
-    for path in write_exports(root):
+    for path in write_exports(root, events=catalogue(EVENT_MODULES)):
         err.print(f"updated {path}")
 
 
@@ -296,9 +297,10 @@ def schemas_check(root: Path = ROOT_OPTION) -> None:
     """Fail when the committed schemas differ from what the code generates."""
 
     def step() -> None:
-        from xentri.kernel.events.export import stale_exports
+        from xentri.composition import EVENT_MODULES
+        from xentri.kernel.events.export import catalogue, stale_exports
 
-        if stale := stale_exports(root):
+        if stale := stale_exports(root, events=catalogue(EVENT_MODULES)):
             raise StartupError(
                 f"schemas out of date ({'; '.join(stale)}); run `xentri schemas export`"
             )

@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
+from xentri.identity import api as identity_api
+from xentri.identity import events as _identity_events  # noqa: F401 - registers the events
+from xentri.identity.mailer import DevMailbox, Mailer, SmtpMailer
 from xentri.kernel.config import Settings
 from xentri.kernel.dataplane import DataPlane
 from xentri.kernel.http.app import create_app
 
+# Modules whose payload models make up the published event catalogue (`xentri schemas export`).
+EVENT_MODULES = ("xentri.kernel.events.ops_events", "xentri.identity.events")
+
 
 def build_app(settings: Settings, plane: DataPlane) -> FastAPI:
-    return create_app(
+    return compose(settings, database_url=plane.app_database_url, redis_url=plane.redis_url)
+
+
+def compose(
+    settings: Settings,
+    *,
+    database_url: str,
+    redis_url: str,
+    extra_routers: tuple[APIRouter, ...] = (),
+) -> FastAPI:
+    """The whole app from settings and URLs (tests call this with the test run's servers)."""
+    app = create_app(
         settings,
-        database_url=plane.app_database_url,
-        redis_url=plane.redis_url,
-        routers=(),
+        database_url=database_url,
+        redis_url=redis_url,
+        routers=(*identity_api.routers, *extra_routers),
     )
+    app.state.mailer = mailer_for(settings)
+    return app
+
+
+def mailer_for(settings: Settings) -> Mailer:
+    if settings.smtp_url is not None:
+        return SmtpMailer(settings.smtp_url.get_secret_value())
+    return DevMailbox()
 
 
 def app_from_environment() -> FastAPI:

@@ -10,7 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
 
-SECRET_FIELDS = frozenset({"secret_key", "database_app_password", "database_system_password"})
+SECRET_FIELDS = frozenset(
+    {"secret_key", "database_app_password", "database_system_password", "smtp_url"}
+)
 
 
 class Settings(BaseSettings):
@@ -45,6 +47,9 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: int = Field(default=24, ge=1)
     events_stream_maxlen: int = Field(default=100_000, ge=1000)
     dlq_alert_threshold: int = Field(default=5, ge=1)
+
+    public_url: str | None = None  # how people reach Xentri, for links in email
+    smtp_url: SecretStr | None = None  # smtp://user:pass@host:587; unset: the dev mailbox
 
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"

@@ -5,6 +5,7 @@ from __future__ import annotations
 # After a transaction-scoped setting ends, current_setting returns '' (not NULL): nullif makes
 # that match no row instead of failing the cast, and the sub-select evaluates once per statement.
 CURRENT_ORG = "(select nullif(current_setting('app.current_org_id', true), '')::uuid)"
+CURRENT_USER = "(select nullif(current_setting('app.current_user_id', true), '')::uuid)"
 
 
 def tenant_rls_statements(table: str) -> list[str]:
@@ -30,3 +31,16 @@ def system_access_statements(table: str, role: str, *, write: bool = False) -> l
             f'create policy {policy} on {table} for all to "{role}" using (true) with check (true)'
         ]
     return [f'create policy {policy} on {table} for select to "{role}" using (true)']
+
+
+def user_scope_statements(table: str, *, condition: str) -> list[str]:
+    """A read-only policy for rows the signed-in user may see across orgs (their memberships).
+
+    Like the tenant policy it fails closed: without `app.current_user_id` it matches nothing.
+    `condition` may use {user}, the current user's id.
+    """
+    policy = table.rsplit(".", 1)[-1] + "_user_scope"
+    return [
+        f"create policy {policy} on {table} for select using "
+        f"({condition.format(user=CURRENT_USER)})"
+    ]

@@ -24,6 +24,23 @@ async def tenant_transaction(engine: AsyncEngine, org_id: uuid.UUID) -> AsyncIte
 
 
 @asynccontextmanager
+async def user_transaction(
+    engine: AsyncEngine, user_id: uuid.UUID, *, org_id: uuid.UUID | None = None
+) -> AsyncIterator[AsyncSession]:
+    """A unit of work for one signed-in user: their memberships across orgs become readable,
+    and with `org_id` the org's tenant tables as well."""
+    async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+        await session.execute(
+            text(
+                "select set_config('app.current_user_id', :user_id, true), "
+                "set_config('app.current_org_id', :org_id, true)"
+            ),
+            {"user_id": str(user_id), "org_id": str(org_id) if org_id else ""},
+        )
+        yield session
+
+
+@asynccontextmanager
 async def system_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """Open one unit of work with no org: tenant tables show and accept nothing in it."""
     async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():

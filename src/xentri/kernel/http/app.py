@@ -68,9 +68,10 @@ def create_app(
 
     # add_middleware wraps: the last added runs first (outermost).
     app.add_middleware(IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_ttl_hours))
+    app.state.rate_limiter = RateLimiter(redis, burst_seconds=settings.rate_limit_burst_seconds)
     app.add_middleware(
         RateLimitMiddleware,
-        limiter=RateLimiter(redis, burst_seconds=settings.rate_limit_burst_seconds),
+        limiter=app.state.rate_limiter,
         per_second=settings.rate_limit_per_second,
         overrides=settings.rate_limit_overrides,
     )

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from xentri.contracts.problem import PROBLEM_BASE, PROBLEM_MEDIA_TYPE, FieldError, Problem
+from xentri.kernel.errors import DomainError
 from xentri.kernel.trace import current_trace_id
 
 _TYPE_BY_STATUS = {
@@ -155,7 +156,23 @@ def _is_json_or_form(content_type: str | None) -> bool:
     )
 
 
+async def _on_domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    extensions: dict[str, Any] = dict(exc.extensions)
+    retry_after = extensions.get("retry_after")
+    return problem_response(
+        exc.status,
+        slug=exc.code,
+        title=exc.title,
+        detail=exc.detail,
+        instance=request.url.path,
+        headers={"Retry-After": str(retry_after)} if retry_after is not None else None,
+        **extensions,
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(DomainError, _on_domain_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)

@@ -56,14 +56,18 @@ class RateLimiter:
         self._script = redis.register_script(_GCRA)
 
     async def hit(self, key: str, *, per_second: int) -> Decision:
-        interval = 1000.0 / per_second
-        tolerance = 1000.0 * self.burst_seconds
+        return await self.hit_window(key, limit=per_second, period_seconds=self.burst_seconds)
+
+    async def hit_window(self, key: str, *, limit: int, period_seconds: float) -> Decision:
+        """Allow `limit` hits per `period_seconds` (a burst of up to `limit`), evenly refilled."""
+        interval = 1000.0 * period_seconds / limit
+        tolerance = 1000.0 * period_seconds
         allowed, remaining, retry_ms, reset_ms = await self._script(
             keys=[key], args=[interval, tolerance]
         )
         return Decision(
             allowed=bool(allowed),
-            limit=per_second,
+            limit=limit,
             remaining=int(remaining),
             retry_after=float(retry_ms) / 1000,
             reset_after=float(reset_ms) / 1000,

@@ -1,0 +1,1 @@
+"""Identity: users, sessions, organizations, memberships, and the request's tenant gate."""

@@ -1,0 +1,65 @@
+"""Outgoing email: SMTP when XENTRI_SMTP_URL is set, else the local dev mailbox (works offline)."""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+import uuid
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from xentri.identity.tables import dev_mailbox
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    body: str
+
+
+class Mailer(Protocol):
+    async def send(self, mail: Mail, *, tx: AsyncSession) -> None: ...
+
+
+class DevMailbox:
+    """Keeps mail in a table (shown at a dev-only page) in the caller's transaction."""
+
+    async def send(self, mail: Mail, *, tx: AsyncSession) -> None:
+        await tx.execute(
+            dev_mailbox.insert().values(
+                id=uuid.uuid4(), to_address=mail.to, subject=mail.subject, body_text=mail.body
+            )
+        )
+
+
+class SmtpMailer:
+    """smtp://user:pass@host:port or smtps://… ; From defaults to no-reply@<host>."""
+
+    def __init__(self, url: str, *, sender: str | None = None) -> None:
+        parts = urlsplit(url)
+        self.tls = parts.scheme == "smtps"
+        self.host = parts.hostname or "localhost"
+        self.port = parts.port or (465 if self.tls else 587)
+        self.user = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.sender = sender or f"Xentri <no-reply@{self.host}>"
+
+    async def send(self, mail: Mail, *, tx: AsyncSession) -> None:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.sender, mail.to, mail.subject
+        message.set_content(mail.body)
+        await asyncio.to_thread(self._deliver, message)
+
+    def _deliver(self, message: EmailMessage) -> None:
+        smtp_class = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
+        with smtp_class(self.host, self.port, timeout=10) as smtp:
+            if not self.tls:
+                smtp.starttls()
+            if self.user:
+                smtp.login(self.user, self.password or "")
+            smtp.send_message(message)

@@ -1,0 +1,122 @@
+"""Identity tables. Users and sessions are global; organizations and memberships are tenant data."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import UUID
+
+from xentri.kernel.db.metadata import metadata
+
+
+def _timestamps() -> list[Column[object]]:
+    return [
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    ]
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("email_verified_at", DateTime(timezone=True), nullable=True),
+    Column("password_hash", String(200), nullable=True),
+    Column("name", String(200), nullable=False),
+    Column("phone", String(40), nullable=True),
+    Column("avatar_url", String(500), nullable=True),
+    Column("preferred_language", String(5), nullable=False, server_default="en"),
+    Column("disabled_at", DateTime(timezone=True), nullable=True),
+    *_timestamps(),
+    Index("uq_users_email_lower", text("lower(email)"), unique=True),
+)
+
+user_tokens = Table(
+    "user_tokens",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "user_id", UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("purpose", String(30), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_user_tokens_user_id", "user_id"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "user_id", UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("active_org_id", UUID(as_uuid=True), nullable=True),
+    Column("ip", String(64), nullable=True),
+    Column("user_agent", String(300), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Index("ix_sessions_user_id", "user_id"),
+)
+
+dev_mailbox = Table(
+    "dev_mailbox",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("to_address", String(320), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("body_text", String, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_dev_mailbox_created_at", "created_at"),
+)
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    # The tenant key of the org's own row is its id; org_id keeps the RLS rule uniform.
+    Column("org_id", UUID(as_uuid=True), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("industry", String(100), nullable=True),
+    Column("size", String(10), nullable=True),
+    Column("default_language", String(5), nullable=False, server_default="en"),
+    Column("time_zone", String(64), nullable=False, server_default="UTC"),
+    Column("currency", String(3), nullable=False, server_default="USD"),
+    *_timestamps(),
+    CheckConstraint("org_id = id", name="org_id_is_id"),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "org_id",
+        UUID(as_uuid=True),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column(
+        "user_id", UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("role", String(10), nullable=False),
+    *_timestamps(),
+    UniqueConstraint("org_id", "user_id", name="uq_memberships_org_id_user_id"),
+    Index("ix_memberships_user_id", "user_id"),
+)
