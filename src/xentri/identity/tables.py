@@ -120,3 +120,47 @@ memberships = Table(
     UniqueConstraint("org_id", "user_id", name="uq_memberships_org_id_user_id"),
     Index("ix_memberships_user_id", "user_id"),
 )
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "org_id",
+        UUID(as_uuid=True),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("email", String(320), nullable=False),
+    Column("role", String(10), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("invited_by", UUID(as_uuid=True), nullable=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("accepted_at", DateTime(timezone=True), nullable=True),
+    Column("accepted_by", UUID(as_uuid=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    *_timestamps(),
+    Index("ix_invitations_org_id", "org_id"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "org_id",
+        UUID(as_uuid=True),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("name", String(100), nullable=False),
+    Column("prefix", String(20), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("role", String(10), nullable=False),
+    Column("created_by", UUID(as_uuid=True), nullable=True),
+    Column("last_used_at", DateTime(timezone=True), nullable=True),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    *_timestamps(),
+    Index("ix_api_keys_org_id", "org_id"),
+)

@@ -44,3 +44,17 @@ def user_scope_statements(table: str, *, condition: str) -> list[str]:
         f"create policy {policy} on {table} for select using "
         f"({condition.format(user=CURRENT_USER)})"
     ]
+
+
+def secret_lookup_statements(table: str, *, column: str, setting: str) -> list[str]:
+    """A read-only policy for the one row whose secret hash the caller proves it knows.
+
+    Accepting an invitation or authenticating an API key happens before any org is known;
+    the transaction sets `setting` to the hash of the presented secret and may then read
+    exactly the matching row. Without the setting it matches nothing.
+    """
+    policy = table.rsplit(".", 1)[-1] + "_secret_lookup"
+    return [
+        f"create policy {policy} on {table} for select using "
+        f"({column} = (select nullif(current_setting('{setting}', true), '')))"
+    ]
