@@ -282,6 +282,41 @@ def db_check() -> None:
     _run(step)
 
 
+@app.command()
+def doctor() -> None:
+    """Check tenant isolation in the catalog: forced RLS and fail-closed policies on every
+    table with org_id, and runtime roles that cannot bypass them."""
+
+    def step() -> None:
+        from sqlalchemy import create_engine, pool
+
+        from xentri.kernel.dataplane import start_data_plane
+        from xentri.kernel.db.doctor import examine
+        from xentri.kernel.db.urls import sqlalchemy_url
+
+        settings = with_secret_key(_settings(redis_url="unused://"))
+        plane = start_data_plane(settings, attach=True)
+        try:
+            _migrate(settings, plane)
+            engine = create_engine(
+                sqlalchemy_url(plane.owner_database_url), poolclass=pool.NullPool
+            )
+            with engine.connect() as conn:
+                findings = examine(
+                    conn, runtime_roles=(plane.roles.app.name, plane.roles.system.name)
+                )
+            engine.dispose()
+        finally:
+            plane.stop()
+        for finding in findings:
+            err.print(f"[red]✗[/] {finding.subject}: {finding.problem}")
+        if findings:
+            raise StartupError(f"{len(findings)} isolation problem(s) found")
+        err.print("[green]tenant isolation: every table with org_id is forced and fail-closed[/]")
+
+    _run(step)
+
+
 @schemas_app.command("export")
 def schemas_export(root: Path = ROOT_OPTION) -> None:
     """Write the JSON Schemas and the AsyncAPI document the code defines."""
