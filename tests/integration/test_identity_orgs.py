@@ -203,3 +203,32 @@ async def test_switching_requires_membership_and_sets_the_active_org(app, client
     assert switched.status_code == 200
     assert session.json()["active_org_id"] == str(first)
     assert nowhere.status_code == 404
+
+
+async def test_the_org_header_is_checked_against_membership(app, client_for):
+    async with client_for(app) as a_client, client_for(app) as b_client:
+        ana = await sign_up(a_client, name="Ana")
+        bea = await sign_up(b_client, name="Bea")
+        org_a = await create_org(ana, "A Corp")
+        org_b = await create_org(bea, "B Corp")
+
+        active = await a_client.get("/api/v1/orgs/current")
+        by_header = await a_client.get("/api/v1/orgs/current", headers={"x-org-id": str(org_a)})
+        foreign = await a_client.get("/api/v1/orgs/current", headers={"x-org-id": str(org_b)})
+        garbage = await a_client.get("/api/v1/orgs/current", headers={"x-org-id": "nope"})
+
+    assert active.json()["id"] == by_header.json()["id"] == str(org_a)
+    assert foreign.status_code == 404
+    assert garbage.status_code == 404
+    assert "B Corp" not in foreign.text
+
+
+async def test_the_dev_mailbox_page_shows_sent_mail(app, client_for):
+    async with client_for(app) as client:
+        person = await sign_up(client)
+        page = await client.get("/dev/mailbox")
+
+    assert page.status_code == 200
+    assert person.email in page.text
+    assert "Confirm your email for Xentri" in page.text
+    assert '<a href="http://testserver/verify-email?token=' in page.text

@@ -8,12 +8,14 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 
 from xentri.identity import accounts, orgs
+from xentri.identity.dev_mailbox import dev_router
 from xentri.identity.errors import InvalidCredentialsError, TooManyAttemptsError
 from xentri.identity.http import (
     CurrentCaller,
     account_scope,
     clear_session_cookie,
     org_scope,
+    requested_org,
     secret_key_of,
     set_session_cookie,
 )
@@ -273,6 +275,15 @@ async def list_my_orgs(request: Request, caller: CurrentCaller) -> list[OrgRead]
     return [_org_read(row, row.role) for row in rows]
 
 
+@orgs_router.get(
+    "/current",
+    summary="The org this request acts in: the x-org-id header, else the session's active org",
+)
+async def current_org(request: Request, caller: CurrentCaller) -> OrgRead:
+    async with org_scope(request, caller, requested_org(request, caller)) as (tx, ctx):
+        return _org_read(await orgs.get_org(tx=tx, ctx=ctx), ctx.role)
+
+
 @orgs_router.get("/{org_id}", summary="An organization's settings")
 async def get_org(request: Request, caller: CurrentCaller, org_id: uuid.UUID) -> OrgRead:
     async with org_scope(request, caller, org_id) as (tx, ctx):
@@ -367,4 +378,4 @@ def _ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-routers = (auth_router, users_router, orgs_router)
+routers = (auth_router, users_router, orgs_router, dev_router)
