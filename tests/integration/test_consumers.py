@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.support.db import as_org
 from tests.support.events import ACTOR, RenamedOld, recording_handler, thing
 from tests.support.spine import drain, emit_committed, handled, make_consumer
 from xentri.contracts.events import EventMeta, SystemEvent
@@ -166,8 +167,7 @@ async def test_always_failing_handler_is_dead_lettered_after_three_attempts_then
 
 
 def _dead_letters(owner_conn, org):
-    with owner_conn.transaction():
-        owner_conn.execute("select set_config('app.current_org_id', %s, true)", (str(org),))
+    with as_org(owner_conn, org):
         return owner_conn.execute(
             "select consumer, event_id, attempts, error, id, replayed_at from dead_letters"
         ).fetchall()

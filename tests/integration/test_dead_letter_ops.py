@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from tests.support.db import as_org
 from tests.support.events import thing
 from xentri.contracts.events import SYSTEM_ORG_ID
 from xentri.kernel.events.dlq import dead_letter
@@ -16,8 +17,7 @@ pytestmark = pytest.mark.integration
 
 
 def incidents(owner_conn, org) -> list[tuple[str, str]]:
-    with owner_conn.transaction():
-        owner_conn.execute("select set_config('app.current_org_id', %s, true)", (str(org),))
+    with as_org(owner_conn, org):
         return owner_conn.execute(
             "select payload->>'kind', payload->>'severity' from system_events "
             "where type = 'xentri.ops.incident.v1' order by org_seq"
@@ -82,8 +82,7 @@ async def test_letters_older_than_a_day_are_archived_and_leave_the_stream(
         stream_id=None,
         depth_threshold=10_000,
     )
-    with owner_conn.transaction():
-        owner_conn.execute("select set_config('app.current_org_id', %s, true)", (str(org),))
+    with as_org(owner_conn, org):
         owner_conn.execute(
             "update dead_letters set created_at = now() - interval '25 hours' where id = %s",
             (letter_id,),

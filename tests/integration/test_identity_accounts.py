@@ -6,7 +6,9 @@ import uuid
 
 import pytest
 
+from tests.support.db import as_org
 from tests.support.identity import PASSWORD, last_mail_token, sign_up
+from xentri.contracts.events import SYSTEM_ORG_ID
 
 pytestmark = pytest.mark.integration
 
@@ -17,10 +19,7 @@ def app(make_app):
 
 
 def audit_types(owner_conn) -> list[str]:
-    with owner_conn.transaction():
-        owner_conn.execute(
-            "select set_config('app.current_org_id', %s, true)", (str(uuid.UUID(int=0)),)
-        )
+    with as_org(owner_conn, SYSTEM_ORG_ID):
         return [
             row[0]
             for row in owner_conn.execute(

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from tests.support.db import as_org
 from tests.support.identity import add_member, create_org, sign_up
 
 pytestmark = pytest.mark.integration
@@ -17,16 +18,14 @@ def app(make_app):
 
 
 def org_row(owner_conn, org_id):
-    with owner_conn.transaction():
-        owner_conn.execute("select set_config('app.current_org_id', %s, true)", (str(org_id),))
+    with as_org(owner_conn, org_id):
         return owner_conn.execute(
             "select name, time_zone, currency from organizations where id = %s", (org_id,)
         ).fetchone()
 
 
 def org_events(owner_conn, org_id) -> list[str]:
-    with owner_conn.transaction():
-        owner_conn.execute("select set_config('app.current_org_id', %s, true)", (str(org_id),))
+    with as_org(owner_conn, org_id):
         return [
             r[0]
             for r in owner_conn.execute(

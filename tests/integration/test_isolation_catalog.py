@@ -32,9 +32,10 @@ def _catalog_tables(servers) -> list[str]:
 @pytest.fixture(scope="module")
 async def two_orgs(servers, tmp_path_factory):
     """Two orgs with real rows in the tenant tables, made through the API."""
+    import httpx
+
     from tests.conftest import fresh_client_address, make_settings
     from xentri.composition import compose
-    import httpx
 
     settings = make_settings(servers, tmp_path_factory.mktemp("iso"))
     app = compose(settings, database_url=servers.app_url, redis_url=servers.redis_url)
@@ -53,7 +54,7 @@ async def two_orgs(servers, tmp_path_factory):
     return orgs
 
 
-class IsolationBroken(AssertionError):
+class IsolationBrokenError(AssertionError):
     pass
 
 
@@ -65,7 +66,7 @@ def check_isolation(app_url: str, table: str, org_a: uuid.UUID, org_b: uuid.UUID
         with conn.transaction():
             visible = conn.execute(f"select count(*) from {table}").fetchone()[0]
             if visible:
-                raise IsolationBroken(f"{table}: {visible} rows visible without an org")
+                raise IsolationBrokenError(f"{table}: {visible} rows visible without an org")
         _expect_refused_insert(conn, table, org=None, target=org_b)
         with conn.transaction():
             conn.execute("select set_config('app.current_org_id', %s, true)", (str(org_a),))
@@ -73,13 +74,13 @@ def check_isolation(app_url: str, table: str, org_a: uuid.UUID, org_b: uuid.UUID
                 f"select count(*) from {table} where org_id <> %s", (org_a,)
             ).fetchone()[0]
             if foreign:
-                raise IsolationBroken(f"{table}: org A sees {foreign} rows of other orgs")
+                raise IsolationBrokenError(f"{table}: org A sees {foreign} rows of other orgs")
             if _can_update(conn, table):
                 moved = conn.execute(
                     f"update {table} set org_id = org_id where org_id = %s", (org_b,)
                 ).rowcount
                 if moved:
-                    raise IsolationBroken(f"{table}: org A updated {moved} rows of org B")
+                    raise IsolationBrokenError(f"{table}: org A updated {moved} rows of org B")
         _expect_refused_insert(conn, table, org=org_a, target=org_b)
 
 
@@ -104,8 +105,10 @@ def _expect_refused_insert(conn, table: str, *, org, target) -> None:
             raise
         return
     except psycopg.errors.NotNullViolation as exc:
-        raise IsolationBroken(f"{table}: an insert for another org got past RLS ({exc})") from exc
-    raise IsolationBroken(f"{table}: an insert for another org was accepted")
+        raise IsolationBrokenError(
+            f"{table}: an insert for another org got past RLS ({exc})"
+        ) from exc
+    raise IsolationBrokenError(f"{table}: an insert for another org was accepted")
 
 
 @pytest.mark.parametrize(
@@ -171,7 +174,7 @@ def test_a_broken_policy_is_caught_by_the_isolation_check_and_the_doctor(
         findings = examine(conn, runtime_roles=(servers.app_role,), schemas=("testing",))
     engine.dispose()
 
-    with pytest.raises(IsolationBroken, match="visible without an org"):
+    with pytest.raises(IsolationBrokenError, match="visible without an org"):
         check_isolation(servers.app_url, table, org_a, org_b)
     assert {f.problem for f in findings if f.subject == table} >= {
         "no fail-closed org_id policy for reads and writes",

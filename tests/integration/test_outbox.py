@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from tests.support.db import as_org
 from tests.support.events import ACTOR, thing
 from xentri.contracts.events import EventMeta, SystemEvent
 from xentri.kernel.db.tenant import tenant_transaction
@@ -19,8 +20,7 @@ pytestmark = pytest.mark.integration
 
 
 def stored(owner_conn, org_id: uuid.UUID) -> list[tuple]:
-    with owner_conn.transaction():
-        owner_conn.execute("select set_config('app.current_org_id', %s, true)", (str(org_id),))
+    with as_org(owner_conn, org_id):
         return owner_conn.execute(
             "select org_seq, type, payload->>'note' from system_events order by org_seq"
         ).fetchall()
@@ -140,10 +140,8 @@ async def test_system_events_are_append_only_even_for_the_owner(app_engine, owne
         "delete from system_events",
         "truncate system_events",
     ):
-        with owner_conn.transaction():
-            owner_conn.execute("select set_config('app.current_org_id', %s, true)", (str(org),))
-            with pytest.raises(Exception, match="append-only"):
-                owner_conn.execute(statement)
+        with as_org(owner_conn, org), pytest.raises(Exception, match="append-only"):
+            owner_conn.execute(statement)
 
     assert stored(owner_conn, org) == [(1, "xentri.test.thing_happened.v1", "immutable")]
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text
 
+from tests.support.db import as_org
 from xentri.contracts.events import SYSTEM_ORG_ID
 from xentri.kernel.db.engine import create_engine
 from xentri.kernel.db.tenant import system_transaction
@@ -111,8 +112,7 @@ async def insert_run(engine, **values) -> None:
 
 def incidents(owner_conn, org_id: uuid.UUID, job: str) -> list:
     # system_events has forced RLS, the owner included: read inside the org's transaction.
-    with owner_conn.transaction():
-        owner_conn.execute("select set_config('app.current_org_id', %s, true)", (str(org_id),))
+    with as_org(owner_conn, org_id):
         return owner_conn.execute(
             "select actor, payload, dedupe_key, correlation_id from system_events"
             " where org_id = %s and type = %s and payload->'details'->>'job' = %s",

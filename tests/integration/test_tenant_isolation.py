@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from tests.support.db import as_org
 from xentri.kernel.db.engine import create_engine
 from xentri.kernel.db.rls import tenant_rls_statements
 from xentri.kernel.db.tenant import system_transaction, tenant_transaction
@@ -35,8 +36,7 @@ def probe_table(owner_conn):
             owner_conn.execute(statement)
     # The owner is subject to FORCE RLS too, so seeding sets the org like the app would.
     for org, note in ((ORG_A, "a's row"), (ORG_B, "b's row")):
-        with owner_conn.transaction():
-            owner_conn.execute("select set_config('app.current_org_id', %s, true)", (str(org),))
+        with as_org(owner_conn, org):
             owner_conn.execute(
                 "insert into testing.rls_probe (id, org_id, note) values (%s, %s, %s)",
                 (uuid.uuid4(), org, note),

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from tests.support.db import as_org
+
 PASSWORD = "correct horse battery staple"
 
 
@@ -52,8 +54,7 @@ def last_mail_token(owner_conn, email: str) -> str:
 
 def add_member(owner_conn, org_id: uuid.UUID, user_id: uuid.UUID, role: str) -> None:
     """Until invitations exist: put a user in an org directly, as the app would after accepting."""
-    with owner_conn.transaction():
-        owner_conn.execute("select set_config('app.current_org_id', %s, true)", (str(org_id),))
+    with as_org(owner_conn, org_id):
         owner_conn.execute(
             "insert into memberships (id, org_id, user_id, role) values (%s, %s, %s, %s)",
             (uuid.uuid4(), org_id, user_id, role),
