@@ -12,7 +12,11 @@ from xentri.kernel.dataplane import DataPlane
 from xentri.kernel.http.app import create_app
 
 # Modules whose payload models make up the published event catalogue (`xentri schemas export`).
-EVENT_MODULES = ("xentri.kernel.events.ops_events", "xentri.identity.events")
+EVENT_MODULES = (
+    "xentri.kernel.events.ops_events",
+    "xentri.identity.events",
+    "xentri.identity.api_key_events",
+)
 
 
 def build_app(settings: Settings, plane: DataPlane) -> FastAPI:

@@ -166,3 +166,26 @@ async def test_requests_without_a_key_are_not_recorded(app, client_for, owner_co
             await client.post("/api/v1/test/effects", json={"name": marker, "quantity": 1})
 
     assert count_effects(owner_conn, marker) == 2
+
+
+async def test_a_session_cookie_is_never_stored_for_replay(make_app, client_for, owner_conn):
+    from tests.support.identity import PASSWORD, sign_up
+
+    app = make_app()
+    async with client_for(app) as client:
+        person = await sign_up(client)
+    key = f"login-{uuid.uuid4().hex[:8]}"
+    async with client_for(app) as client:
+        first = await client.post(
+            "/api/v1/auth/login",
+            json={"email": person.email, "password": PASSWORD},
+            headers={"Idempotency-Key": key},
+        )
+        stored = owner_conn.execute(
+            "select response_headers::text from idempotency_keys where key = %s", (key,)
+        ).fetchone()
+
+    assert first.status_code == 200
+    assert "xentri_session" in first.headers["set-cookie"]
+    assert stored is not None
+    assert "set-cookie" not in stored[0].lower()

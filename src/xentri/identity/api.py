@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 
 from xentri.identity import accounts, orgs
+from xentri.identity.api_keys_api import api_keys_router
+from xentri.identity.bearer import CurrentPrincipal, principal_org_scope
 from xentri.identity.dev_mailbox import dev_router
 from xentri.identity.errors import InvalidCredentialsError, TooManyAttemptsError
 from xentri.identity.http import (
@@ -285,16 +287,16 @@ async def current_org(request: Request, caller: CurrentCaller) -> OrgRead:
 
 
 @orgs_router.get("/{org_id}", summary="An organization's settings")
-async def get_org(request: Request, caller: CurrentCaller, org_id: uuid.UUID) -> OrgRead:
-    async with org_scope(request, caller, org_id) as (tx, ctx):
+async def get_org(request: Request, principal: CurrentPrincipal, org_id: uuid.UUID) -> OrgRead:
+    async with principal_org_scope(request, principal, org_id) as (tx, ctx):
         return _org_read(await orgs.get_org(tx=tx, ctx=ctx), ctx.role)
 
 
 @orgs_router.patch("/{org_id}", summary="Change an organization's settings")
 async def update_org(
-    request: Request, caller: CurrentCaller, org_id: uuid.UUID, org_in: OrgUpdate
+    request: Request, principal: CurrentPrincipal, org_id: uuid.UUID, org_in: OrgUpdate
 ) -> OrgRead:
-    async with org_scope(request, caller, org_id) as (tx, ctx):
+    async with principal_org_scope(request, principal, org_id) as (tx, ctx):
         row = await orgs.update_org(tx=tx, ctx=ctx, changes=org_in.model_dump(exclude_unset=True))
         return _org_read(row, ctx.role)
 
@@ -308,9 +310,9 @@ async def switch_org(request: Request, caller: CurrentCaller, org_id: uuid.UUID)
 
 @orgs_router.get("/{org_id}/members", summary="Members and their roles")
 async def list_members(
-    request: Request, caller: CurrentCaller, org_id: uuid.UUID
+    request: Request, principal: CurrentPrincipal, org_id: uuid.UUID
 ) -> list[MemberRead]:
-    async with org_scope(request, caller, org_id) as (tx, ctx):
+    async with principal_org_scope(request, principal, org_id) as (tx, ctx):
         rows = await orgs.list_members(tx=tx, ctx=ctx)
     return [
         MemberRead(
@@ -378,4 +380,4 @@ def _ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-routers = (auth_router, users_router, orgs_router, dev_router)
+routers = (auth_router, users_router, orgs_router, api_keys_router, dev_router)

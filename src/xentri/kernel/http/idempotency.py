@@ -24,7 +24,10 @@ log = structlog.get_logger("xentri.idempotency")
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 # Headers a replay must not repeat: they describe the first exchange, not the stored result.
-_NOT_STORED = frozenset({b"date", b"server", b"x-trace-id", b"x-request-id", b"content-length"}) | {
+# Set-Cookie is never kept: a stored login response would hold a live session token.
+_NOT_STORED = frozenset(
+    {b"date", b"server", b"x-trace-id", b"x-request-id", b"content-length", b"set-cookie"}
+) | {
     name.lower().encode()
     for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 }
@@ -88,8 +91,9 @@ class IdempotencyMiddleware:
         except BaseException:
             await self._release(engine, owner, raw_key)
             raise
-        if captured.status >= 500:
-            # Let the caller retry a server failure with the same key.
+        if captured.status >= 500 or _no_store(captured.headers):
+            # Retry a server failure with the same key; and a response marked no-store (it holds
+            # a secret shown once) is never written down to be replayed.
             await self._release(engine, owner, raw_key)
         else:
             await self._store(engine, owner, raw_key, captured)
@@ -193,6 +197,13 @@ class IdempotencyMiddleware:
                 )
         except SQLAlchemyError as exc:
             log.warning("idempotency_release_failed", error=str(exc))
+
+
+def _no_store(headers: list[tuple[bytes, bytes]] | None) -> bool:
+    return any(
+        name.lower() == b"cache-control" and b"no-store" in value.lower()
+        for name, value in headers or []
+    )
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
