@@ -16,6 +16,7 @@ EVENT_MODULES = (
     "xentri.kernel.events.ops_events",
     "xentri.identity.events",
     "xentri.identity.api_key_events",
+    "xentri.identity.invitation_events",
 )
 
 

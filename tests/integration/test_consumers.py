@@ -294,3 +294,23 @@ async def test_replay_from_the_log_rebuilds_a_projection(
 
     assert count == 3
     assert [n for _, n in handled(owner_conn, name, org)] == ["p0", "p1", "p2"]
+
+
+async def test_an_unreadable_entry_is_parked_and_does_not_stop_the_subscriber(
+    app_engine, redis_client, relay, stream, owner_conn
+):
+    org = uuid.uuid4()
+    name = consumer_name("robust")
+    consumer = make_consumer(
+        name, {THING: recording_handler(name)}, engine=app_engine, redis=redis_client, stream=stream
+    )
+    await consumer.ensure_group()
+    await redis_client.xadd(stream, {"type": THING, "event": "{not json"})
+    await emit_committed(app_engine, [thing(org, "after the junk")])
+
+    await drain(relay, [consumer])
+
+    parked = await redis_client.xrange(DLQ_STREAM)
+    assert any(fields.get(b"consumer") == name.encode() for _, fields in parked)
+    assert [n for _, n in handled(owner_conn, name, org)] == ["after the junk"]
+    assert (await redis_client.xpending(stream, name))["pending"] == 0

@@ -77,7 +77,9 @@ def test_given_secret_key_is_not_replaced(tmp_path):
 
 def test_production_refuses_a_generated_secret(tmp_path):
     with pytest.raises(StartupError, match="XENTRI_SECRET_KEY must be set"):
-        with_secret_key(Settings(home=tmp_path, environment="production"))
+        with_secret_key(
+            Settings(home=tmp_path, environment="production", public_url="https://x.example")
+        )
 
 
 def test_unwritable_home_is_a_clear_error(tmp_path):
@@ -86,3 +88,9 @@ def test_unwritable_home_is_a_clear_error(tmp_path):
 
     with pytest.raises(StartupError, match="is not writable"):
         ensure_home(blocker / "home")
+
+
+def test_production_requires_a_public_url(tmp_path):
+    # Links in email must not follow the request's Host header, which a client can forge.
+    with pytest.raises(ValueError, match="XENTRI_PUBLIC_URL is required in production"):
+        Settings(home=tmp_path, environment="production", secret_key=SecretStr("k"))

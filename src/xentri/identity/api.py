@@ -15,13 +15,15 @@ from xentri.identity.errors import InvalidCredentialsError, TooManyAttemptsError
 from xentri.identity.http import (
     CurrentCaller,
     account_scope,
+    base_url_of,
     clear_session_cookie,
+    mailer_of,
     org_scope,
     requested_org,
     secret_key_of,
     set_session_cookie,
 )
-from xentri.identity.mailer import Mailer
+from xentri.identity.invitations_api import invitations_router
 from xentri.identity.schemas import (
     EmailIn,
     LoginIn,
@@ -54,16 +56,6 @@ from xentri.kernel.db.tenant import user_transaction
 auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 users_router = APIRouter(prefix="/api/v1/users", tags=["users"])
 orgs_router = APIRouter(prefix="/api/v1/orgs", tags=["orgs"])
-
-
-def _mailer(request: Request) -> Mailer:
-    mailer: Mailer = request.app.state.mailer
-    return mailer
-
-
-def _base_url(request: Request) -> str:
-    configured = request.app.state.settings.public_url
-    return str(configured or str(request.base_url)).rstrip("/")
 
 
 def _user_read(row: Any) -> UserRead:
@@ -108,8 +100,8 @@ async def signup(request: Request, response: Response, signup_in: SignupIn) -> S
                 name=signup_in.name,
                 preferred_language=signup_in.preferred_language,
             ),
-            mailer=_mailer(request),
-            base_url=_base_url(request),
+            mailer=mailer_of(request),
+            base_url=base_url_of(request),
         )
         signed_in = await accounts.login(
             tx=tx,
@@ -205,7 +197,7 @@ async def request_password_reset(request: Request, email_in: EmailIn) -> dict[st
     )
     async with account_scope(request) as tx:
         await accounts.request_password_reset(
-            tx=tx, email=email_in.email, mailer=_mailer(request), base_url=_base_url(request)
+            tx=tx, email=email_in.email, mailer=mailer_of(request), base_url=base_url_of(request)
         )
     return {"status": "If an account exists for this email, a reset link is on its way."}
 
@@ -380,4 +372,4 @@ def _ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-routers = (auth_router, users_router, orgs_router, api_keys_router, dev_router)
+routers = (auth_router, users_router, orgs_router, api_keys_router, invitations_router, dev_router)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from xentri.contracts.events import SYSTEM_ORG_ID
 from xentri.identity.errors import CsrfError, NotAuthenticatedError, OrgNotFoundError
+from xentri.identity.mailer import Mailer
 from xentri.identity.orgs import OrgContext, membership
 from xentri.identity.sessions import SESSION_LIFETIME, SessionInfo, csrf_token, resolve_session
 from xentri.identity.tokens import same
@@ -35,6 +36,18 @@ class Caller:
 def engine_of(request: Request) -> AsyncEngine:
     engine: AsyncEngine = request.app.state.engine
     return engine
+
+
+def mailer_of(request: Request) -> Mailer:
+    mailer: Mailer = request.app.state.mailer
+    return mailer
+
+
+def base_url_of(request: Request) -> str:
+    """Where links in mail point: XENTRI_PUBLIC_URL (required in production, so a forged Host
+    header can never redirect a reset link), else the request's own origin."""
+    configured = request.app.state.settings.public_url
+    return str(configured or str(request.base_url)).rstrip("/")
 
 
 def secret_key_of(request: Request) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
@@ -53,6 +53,12 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
+
+    @model_validator(mode="after")
+    def _production_needs_public_url(self) -> Settings:
+        if self.environment == "production" and not self.public_url:
+            raise ValueError("XENTRI_PUBLIC_URL is required in production (links in email)")
+        return self
 
     @field_validator("home")
     @classmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import socket
 import uuid
@@ -18,15 +19,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
+from pydantic import ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from xentri.contracts.events import SystemEvent
 from xentri.kernel.db.tenant import tenant_transaction
 from xentri.kernel.events.dlq import dead_letter
-from xentri.kernel.events.envelope_rows import STREAM
+from xentri.kernel.events.envelope_rows import DLQ_STREAM, STREAM
 from xentri.kernel.events.registry import EventRegistry, InvalidEventError, registry
 from xentri.kernel.events.tables import event_receipts
 from xentri.kernel.trace import set_trace_id
@@ -97,6 +100,12 @@ class Consumer:
                 handled = await self.poll_once()
             except (RedisError, OSError) as exc:
                 log.warning("consumer_redis_unavailable", consumer=self.group, error=str(exc))
+                await _sleep_or_stop(stop, 1.0)
+                continue
+            except SQLAlchemyError:
+                # The database is away (restart, failover): the entry stays pending and is
+                # retried; the subscriber keeps running rather than dying with it.
+                log.exception("consumer_database_unavailable", consumer=self.group)
                 await _sleep_or_stop(stop, 1.0)
                 continue
             if not handled:
@@ -187,7 +196,22 @@ class Consumer:
         if handler is None or (only_for is not None and only_for != self.group):
             await self._ack(entry_id)
             return
-        event = SystemEvent.model_validate_json(decoded["event"])
+        try:
+            event = SystemEvent.model_validate_json(decoded.get("event", ""))
+        except ValidationError as exc:
+            # Not an envelope at all: nothing to retry. Park it where an operator sees it.
+            log.error("unreadable_entry", consumer=self.group, entry=_text(entry_id))
+            await self.redis.xadd(
+                DLQ_STREAM,
+                {
+                    "consumer": self.group,
+                    "stream_id": _text(entry_id),
+                    "error": f"unreadable entry: {exc.errors()[0]['msg']}",
+                    "fields": json.dumps(decoded)[:4000],
+                },
+            )
+            await self._ack(entry_id)
+            return
         set_trace_id(event.trace_id)
         structlog.contextvars.bind_contextvars(
             trace_id=event.trace_id,
