@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
+from pydantic import ValidationError
 
 from xentri.identity import api as identity_api
 from xentri.identity import events as _identity_events  # noqa: F401 - registers the events
+from xentri.identity.caller_org import CallerOrgMiddleware
 from xentri.identity.mailer import DevMailbox, Mailer, SmtpMailer
+from xentri.identity.oidc import OidcSettings
 from xentri.kernel.config import Settings
 from xentri.kernel.dataplane import DataPlane
+from xentri.kernel.errors import StartupError
 from xentri.kernel.http.app import create_app
 
 # Modules whose payload models make up the published event catalogue (`xentri schemas export`).
@@ -30,6 +34,7 @@ def compose(
     database_url: str,
     redis_url: str,
     extra_routers: tuple[APIRouter, ...] = (),
+    oidc_settings: OidcSettings | None = None,
 ) -> FastAPI:
     """The whole app from settings and URLs (tests call this with the test run's servers)."""
     app = create_app(
@@ -37,9 +42,23 @@ def compose(
         database_url=database_url,
         redis_url=redis_url,
         routers=(*identity_api.routers, *extra_routers),
+        caller_middleware=CallerOrgMiddleware,
     )
     app.state.mailer = mailer_for(settings)
+    app.state.oidc_settings = (
+        oidc_settings if oidc_settings is not None else oidc_from_environment()
+    )
     return app
+
+
+def oidc_from_environment() -> OidcSettings:
+    """XENTRI_OIDC_* (optional sign-in through an OpenID provider); bad values stop the start."""
+    try:
+        return OidcSettings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise StartupError(f"invalid setting XENTRI_OIDC_{field.upper()}: {first['msg']}") from None
 
 
 def mailer_for(settings: Settings) -> Mailer:

@@ -11,7 +11,12 @@ from tests.support.events import thing
 from xentri.contracts.events import SYSTEM_ORG_ID
 from xentri.kernel.events.dlq import dead_letter
 from xentri.kernel.events.envelope_rows import DLQ_STREAM
-from xentri.kernel.events.ops import archive_dead_letters, list_dead_letters, stream_stats
+from xentri.kernel.events.ops import (
+    archive_dead_letters,
+    archive_old_stream_entries,
+    list_dead_letters,
+    stream_stats,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -94,7 +99,7 @@ async def test_letters_older_than_a_day_are_archived_and_leave_the_stream(
     entries = await redis_client.xrange(DLQ_STREAM)
     assert archived >= 1
     assert letter_id not in visible
-    assert all(fields[b"dead_letter_id"] != str(letter_id).encode() for _, fields in entries)
+    assert all(fields.get(b"dead_letter_id") != str(letter_id).encode() for _, fields in entries)
     everything = await list_dead_letters(system_engine=system_engine, include_archived=True)
     assert letter_id in {row.id for row in everything}
 
@@ -112,3 +117,19 @@ async def test_stats_report_length_pending_and_lag_per_group(redis_client):
     assert (readers.length, readers.pending) == (3, 1)
     assert readers.lag in (2, None)
     assert (DLQ_STREAM, "-") in stats
+
+
+async def test_stream_entries_older_than_a_day_move_to_the_dated_archive(redis_client):
+    dlq = f"test:dlq:{uuid.uuid4().hex[:8]}"
+    archive = f"test:dlq-archive:{uuid.uuid4().hex[:8]}"
+    old_id = "1000000000000-0"  # 2001-09-09: far older than a day
+    await redis_client.xadd(dlq, {"consumer": "x", "error": "unreadable entry"}, id=old_id)
+    await redis_client.xadd(dlq, {"consumer": "x", "error": "fresh"})
+
+    await archive_old_stream_entries(redis_client, stream=dlq, archive_prefix=archive)
+
+    remaining = [fields[b"error"] for _, fields in await redis_client.xrange(dlq)]
+    archived = await redis_client.xrange(f"{archive}:2001-09-09")
+    assert remaining == [b"fresh"]
+    assert [fields[b"error"] for _, fields in archived] == [b"unreadable entry"]
+    assert 0 < await redis_client.ttl(f"{archive}:2001-09-09") <= 30 * 24 * 3600

@@ -81,3 +81,29 @@ async def test_unreachable_redis_fails_open(make_app, client_for, tmp_path):
 
     assert [r.status_code for r in responses] == [200, 200, 200]
     assert "x-ratelimit-limit" not in responses[0].headers
+
+
+async def test_signed_in_callers_share_their_orgs_budget_wherever_they_are(make_app, client_for):
+    from tests.support.identity import PASSWORD, create_org, sign_up
+
+    # 50 per hour: nothing refills while the test runs, so every request shows in the count.
+    app = make_app(rate_limit_per_second=50, rate_limit_burst_seconds=3600)
+    async with client_for(app) as laptop:
+        ana = await sign_up(laptop)
+        org_id = await create_org(ana, "Budget Co")
+        before = int((await laptop.get("/api/v1/orgs/current")).headers["x-ratelimit-remaining"])
+    async with client_for(app) as phone:
+        login = await phone.post(
+            "/api/v1/auth/login", json={"email": ana.email, "password": PASSWORD}
+        )
+        await phone.post(
+            f"/api/v1/orgs/{org_id}/switch", headers={"x-csrf-token": login.json()["csrf_token"]}
+        )
+        from_phone = await phone.get("/api/v1/orgs/current")
+    async with client_for(app) as stranger:
+        anonymous = await stranger.get("/api/v1/metrics")
+
+    # Two addresses, one org: the phone's request spends the org's budget, not a fresh one.
+    assert int(from_phone.headers["x-ratelimit-remaining"]) < before
+    assert int(from_phone.headers["x-ratelimit-remaining"]) == before - 1
+    assert int(anonymous.headers["x-ratelimit-remaining"]) == 49

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response, status
 from xentri.identity import accounts, orgs
 from xentri.identity.api_keys_api import api_keys_router
 from xentri.identity.bearer import CurrentPrincipal, principal_org_scope
+from xentri.identity.caller_org import forget_session_org
 from xentri.identity.dev_mailbox import dev_router
 from xentri.identity.errors import InvalidCredentialsError, TooManyAttemptsError
 from xentri.identity.http import (
@@ -24,6 +25,7 @@ from xentri.identity.http import (
     set_session_cookie,
 )
 from xentri.identity.invitations_api import invitations_router
+from xentri.identity.oidc_api import oidc_router
 from xentri.identity.schemas import (
     EmailIn,
     LoginIn,
@@ -258,6 +260,7 @@ async def create_org(request: Request, caller: CurrentCaller, org_in: OrgCreate)
             tx=tx, org_id=org_id, user_id=caller.user_id, values=org_in.model_dump()
         )
         await set_active_org(tx=tx, session_id=caller.session_id, org_id=org_id)
+    await forget_session_org(request)
     async with org_scope(request, caller, org_id) as (tx, ctx):
         return _org_read(await orgs.get_org(tx=tx, ctx=ctx), ctx.role)
 
@@ -297,7 +300,9 @@ async def update_org(
 async def switch_org(request: Request, caller: CurrentCaller, org_id: uuid.UUID) -> OrgRead:
     async with org_scope(request, caller, org_id) as (tx, ctx):
         await set_active_org(tx=tx, session_id=caller.session_id, org_id=org_id)
-        return _org_read(await orgs.get_org(tx=tx, ctx=ctx), ctx.role)
+        org = _org_read(await orgs.get_org(tx=tx, ctx=ctx), ctx.role)
+    await forget_session_org(request)
+    return org
 
 
 @orgs_router.get("/{org_id}/members", summary="Members and their roles")
@@ -372,4 +377,12 @@ def _ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-routers = (auth_router, users_router, orgs_router, api_keys_router, invitations_router, dev_router)
+routers = (
+    auth_router,
+    users_router,
+    orgs_router,
+    api_keys_router,
+    invitations_router,
+    oidc_router,
+    dev_router,
+)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 
 from xentri.identity import invitations
+from xentri.identity.caller_org import forget_session_org
 from xentri.identity.http import CurrentCaller, base_url_of, engine_of, mailer_of, org_scope
 from xentri.identity.invitation_schemas import (
     InvitationAcceptIn,
@@ -107,6 +108,7 @@ async def accept_invitation(
         user_id=caller.user_id,
         session_id=caller.session_id,
     )
+    await forget_session_org(request)
     return InvitationAcceptRead(
         org_id=accepted.org_id,
         org_name=accepted.org_name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from redis.asyncio import Redis
@@ -187,7 +187,23 @@ async def archive_dead_letters(*, system_engine: AsyncEngine, redis: Redis) -> t
         ]
         if stale:
             await redis.xdel(DLQ_STREAM, *stale)
+    await archive_old_stream_entries(redis)
     return len(archived), int(purged or 0)
+
+
+async def archive_old_stream_entries(
+    redis: Redis, *, stream: str = DLQ_STREAM, archive_prefix: str = "dlq:archive:events"
+) -> None:
+    """Entries without a table row (unreadable ones) move to `{archive_prefix}:{date}` too."""
+    cutoff_ms = int((datetime.now(UTC) - ARCHIVE_AFTER).timestamp() * 1000)
+    old: Any = await redis.xrange(stream, min="-", max=f"{cutoff_ms}", count=10_000)
+    for entry_id, fields in old:
+        day = datetime.fromtimestamp(int(_text(entry_id).split("-")[0]) / 1000, UTC)
+        archive = f"{archive_prefix}:{day:%Y-%m-%d}"
+        await redis.xadd(archive, fields)
+        await redis.expire(archive, int(KEEP_ARCHIVED.total_seconds()))
+    if old:
+        await redis.xdel(stream, *[entry_id for entry_id, _ in old])
 
 
 def _text(value: Any) -> str:

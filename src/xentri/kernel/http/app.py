@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import APIRouter, FastAPI
 from redis.asyncio import Redis
+from starlette.types import ASGIApp
 
 from xentri import __version__
 from xentri.kernel.config import Settings
@@ -30,6 +31,7 @@ def create_app(
     database_url: str,
     redis_url: str,
     routers: Iterable[APIRouter] = (),
+    caller_middleware: Callable[[ASGIApp], ASGIApp] | None = None,
 ) -> FastAPI:
     """Build the app; engines and clients are created here, never at import time."""
     engine = create_engine(database_url, pool_size=settings.database_pool_size)
@@ -75,6 +77,9 @@ def create_app(
         per_second=settings.rate_limit_per_second,
         overrides=settings.rate_limit_overrides,
     )
+    if caller_middleware is not None:
+        # Before both: tells rate limiting and idempotency whose request it is.
+        app.add_middleware(caller_middleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ErrorBoundaryMiddleware)
     app.add_middleware(metrics.MetricsMiddleware, metrics=app.state.http_metrics)

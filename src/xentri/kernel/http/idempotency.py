@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xentri.kernel.db.metadata import idempotency_keys
-from xentri.kernel.http.caller import caller_scope
+from xentri.kernel.http.caller import idempotency_scope
 from xentri.kernel.http.problems import problem_response
 
 log = structlog.get_logger("xentri.idempotency")
@@ -66,7 +66,7 @@ class IdempotencyMiddleware:
         body = await _read_body(receive)
         request_hash = _fingerprint(scope, body)
         engine: AsyncEngine = scope["app"].state.engine
-        owner = caller_scope(scope)
+        owner = idempotency_scope(scope)
         try:
             claimed, existing = await self._claim(engine, owner, raw_key, scope, request_hash)
         except SQLAlchemyError as exc:
