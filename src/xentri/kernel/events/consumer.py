@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -82,6 +83,7 @@ class Consumer:
         self.consumer_id = (
             consumer_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         )
+        self._last_maintenance = float("-inf")
 
     @property
     def group(self) -> str:
@@ -122,8 +124,13 @@ class Consumer:
 
     async def poll_once(self, *, block_ms: int | None = None) -> int:
         """Retry what is due, reclaim what crashed consumers left, read new entries."""
-        handled = await self._retry_due()
-        handled += await self._reclaim_abandoned()
+        handled = 0
+        now = time.monotonic()
+        # Pending-entry scans cost two round trips; nothing in them is due faster than this.
+        if now - self._last_maintenance >= self.settings.retry_base_ms / 2000:
+            self._last_maintenance = now
+            handled += await self._retry_due()
+            handled += await self._reclaim_abandoned()
         response: Any = await self.redis.xreadgroup(
             self.group,
             self.consumer_id,

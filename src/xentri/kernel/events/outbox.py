@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, text
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from xentri.contracts.events import Actor, EventMeta, EventPayload, SystemEvent
 from xentri.kernel.events.registry import EventRegistry, registry
-from xentri.kernel.events.tables import org_event_sequences, system_events
 from xentri.kernel.trace import current_trace_id
 
 NOTIFY_CHANNEL = "xentri_events"
@@ -52,52 +51,73 @@ async def emit(
     and invalid payloads before writing anything.
     """
     events.validate(event)
-    # Locking the org's sequence row first serialises this org's emitters until commit, so
-    # org_seq order is commit order and has no gaps: the relay can never skip an event.
-    await session.execute(
-        insert(org_event_sequences)
-        .values(org_id=event.org_id, last_seq=0)
-        .on_conflict_do_nothing(index_elements=["org_id"])
-    )
-    await session.execute(
-        select(org_event_sequences.c.last_seq)
-        .where(org_event_sequences.c.org_id == event.org_id)
-        .with_for_update()
-    )
     if event.dedupe_key is not None:
-        seen = await session.execute(
-            select(system_events.c.id).where(
-                system_events.c.org_id == event.org_id,
-                system_events.c.dedupe_key == event.dedupe_key,
-            )
-        )
-        if seen.first() is not None:
-            return False
-    seq = (
-        await session.execute(
-            org_event_sequences.update()
-            .where(org_event_sequences.c.org_id == event.org_id)
-            .values(last_seq=org_event_sequences.c.last_seq + 1, updated_at=text("now()"))
-            .returning(org_event_sequences.c.last_seq)
-        )
-    ).scalar_one()
-    await session.execute(
-        insert(system_events).values(
-            id=event.id,
-            org_id=event.org_id,
-            org_seq=seq,
-            type=event.type,
-            occurred_at=event.occurred_at,
-            actor=event.actor.model_dump(mode="json"),
-            envelope_version=event.envelope_version,
-            payload_schema=event.payload_schema,
-            payload=event.payload,
-            dedupe_key=event.dedupe_key,
-            correlation_id=event.correlation_id,
-            trace_id=event.trace_id,
-            meta=event.meta.model_dump(mode="json", exclude_none=True),
-        )
-    )
-    # A wake-up hint for the relay, delivered on commit; polling covers a missed one.
-    await session.execute(text(f"select pg_notify('{NOTIFY_CHANNEL}', '')"))
+        return await _emit_deduplicated(session, event)
+    # One statement: the upsert takes the org's sequence row lock (held to commit, so one
+    # org's emitters serialise and org_seq order is commit order, without gaps) and feeds the
+    # new number straight into the event row.
+    await session.execute(_SEQUENCED_INSERT, _row(event))
+    await session.execute(_NOTIFY)
     return True
+
+
+async def _emit_deduplicated(session: AsyncSession, event: SystemEvent) -> bool:
+    # The dedupe check must run under the lock, and must not spend a sequence number when
+    # it finds a duplicate: lock, check, then take the number.
+    await session.execute(_ENSURE_SEQUENCE_ROW, {"org_id": event.org_id})
+    await session.execute(_LOCK_SEQUENCE_ROW, {"org_id": event.org_id})
+    seen = await session.execute(
+        _DUPLICATE, {"org_id": event.org_id, "dedupe_key": event.dedupe_key}
+    )
+    if seen.first() is not None:
+        return False
+    await session.execute(_SEQUENCED_INSERT, _row(event))
+    await session.execute(_NOTIFY)
+    return True
+
+
+def _row(event: SystemEvent) -> dict[str, object]:
+    return {
+        "id": event.id,
+        "org_id": event.org_id,
+        "type": event.type,
+        "occurred_at": event.occurred_at,
+        "actor": json.dumps(event.actor.model_dump(mode="json")),
+        "envelope_version": event.envelope_version,
+        "payload_schema": event.payload_schema,
+        "payload": json.dumps(event.payload),
+        "dedupe_key": event.dedupe_key,
+        "correlation_id": event.correlation_id,
+        "trace_id": event.trace_id,
+        "meta": json.dumps(event.meta.model_dump(mode="json", exclude_none=True)),
+    }
+
+
+# Built once: statement construction is a real share of the cost of emitting.
+_SEQUENCED_INSERT = text(
+    """
+    with seq as (
+      insert into org_event_sequences as s (org_id, last_seq) values (:org_id, 1)
+      on conflict (org_id) do update set last_seq = s.last_seq + 1, updated_at = now()
+      returning last_seq
+    )
+    insert into system_events (id, org_id, org_seq, type, occurred_at, actor, envelope_version,
+      payload_schema, payload, dedupe_key, correlation_id, trace_id, meta)
+    select :id, :org_id, seq.last_seq, :type, :occurred_at, cast(:actor as jsonb),
+      :envelope_version, :payload_schema, cast(:payload as jsonb), :dedupe_key,
+      :correlation_id, :trace_id, cast(:meta as jsonb)
+    from seq
+    """
+)
+_ENSURE_SEQUENCE_ROW = text(
+    "insert into org_event_sequences (org_id, last_seq) values (:org_id, 0) "
+    "on conflict (org_id) do nothing"
+)
+_LOCK_SEQUENCE_ROW = text(
+    "select last_seq from org_event_sequences where org_id = :org_id for update"
+)
+_DUPLICATE = text(
+    "select id from system_events where org_id = :org_id and dedupe_key = :dedupe_key"
+)
+# A wake-up hint for the relay, delivered on commit; polling covers a missed one.
+_NOTIFY = text(f"select pg_notify('{NOTIFY_CHANNEL}', '')")

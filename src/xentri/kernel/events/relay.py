@@ -19,13 +19,11 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from xentri.kernel.db.urls import libpq_uri
 from xentri.kernel.events.envelope_rows import STREAM, event_from_row, stream_fields
 from xentri.kernel.events.outbox import NOTIFY_CHANNEL
-from xentri.kernel.events.tables import relay_cursors
 
 log = structlog.get_logger("xentri.relay")
 
@@ -48,6 +46,10 @@ _NEXT_EVENTS = text(
     order by org_seq
     limit :limit
     """
+)
+_CREATE_CURSOR = text(
+    "insert into relay_cursors (org_id, published_seq) values (:org, 0) "
+    "on conflict (org_id) do nothing returning org_id"
 )
 _ADVANCE = text(
     "update relay_cursors set published_seq = :seq, updated_at = now() where org_id = :org"
@@ -94,18 +96,15 @@ class Relay:
         return published
 
     async def _relay_org(self, org_id: uuid.UUID) -> int:
-        async with self.engine.begin() as conn:
-            await conn.execute(
-                insert(relay_cursors)
-                .values(org_id=org_id, published_seq=0)
-                .on_conflict_do_nothing(index_elements=["org_id"])
-            )
         published = 0
         while True:
             async with self.engine.begin() as conn:
                 after = (await conn.execute(_LOCK_CURSOR, {"org": org_id})).scalar_one_or_none()
                 if after is None:
-                    return published  # another replica holds this org right now
+                    created = await conn.execute(_CREATE_CURSOR, {"org": org_id})
+                    if created.first() is None:
+                        return published  # another replica holds this org right now
+                    after = 0  # the org's first pass: the new row is ours, locked by the insert
                 rows = (
                     await conn.execute(
                         _NEXT_EVENTS, {"org": org_id, "after": after, "limit": self.settings.batch}
@@ -135,6 +134,9 @@ class Relay:
         delay = self.settings.backoff_initial
         try:
             while not stop.is_set():
+                # Cleared before the pass, not after: a NOTIFY arriving during the pass must
+                # still wake the next wait.
+                self._wake.clear()
                 try:
                     published = await self.relay_once()
                     delay = self.settings.backoff_initial
@@ -146,7 +148,6 @@ class Relay:
                     continue
                 if published:
                     continue
-                self._wake.clear()
                 await _wait_any(stop, self._wake, seconds=self.settings.poll_seconds)
         finally:
             if listener is not None:
