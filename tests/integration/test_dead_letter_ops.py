@@ -133,3 +133,12 @@ async def test_stream_entries_older_than_a_day_move_to_the_dated_archive(redis_c
     assert remaining == [b"fresh"]
     assert [fields[b"error"] for _, fields in archived] == [b"unreadable entry"]
     assert 0 < await redis_client.ttl(f"{archive}:2001-09-09") <= 30 * 24 * 3600
+
+
+async def test_stats_show_a_stream_that_has_no_subscriber_yet(redis_client):
+    stream = f"test:lonely:{uuid.uuid4().hex[:8]}"
+    await redis_client.xadd(stream, {"n": "1"})
+
+    stats = await stream_stats(redis_client, stream=stream)
+
+    assert [(s.stream, s.group, s.length) for s in stats][0] == (stream, "-", 1)

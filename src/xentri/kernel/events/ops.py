@@ -49,6 +49,9 @@ async def stream_stats(redis: Redis, *, stream: str = STREAM) -> list[GroupStats
                 lag=int(lag) if lag is not None else None,
             )
         )
+    if not groups:
+        # No subscriber yet: still show how much the stream holds.
+        stats.append(GroupStats(stream=stream, group="-", length=length, pending=0, lag=None))
     stats.append(
         GroupStats(
             stream=DLQ_STREAM,
