@@ -141,4 +141,4 @@ async def test_stats_show_a_stream_that_has_no_subscriber_yet(redis_client):
 
     stats = await stream_stats(redis_client, stream=stream)
 
-    assert [(s.stream, s.group, s.length) for s in stats][0] == (stream, "-", 1)
+    assert (stats[0].stream, stats[0].group, stats[0].length) == (stream, "-", 1)
