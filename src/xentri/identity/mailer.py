@@ -58,8 +58,13 @@ class SmtpMailer:
     def _deliver(self, message: EmailMessage) -> None:
         smtp_class = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
         with smtp_class(self.host, self.port, timeout=10) as smtp:
-            if not self.tls:
+            smtp.ehlo()
+            if not self.tls and smtp.has_extn("starttls"):
                 smtp.starttls()
+                smtp.ehlo()
+            elif not self.tls and self.user:
+                # Never send a password over a connection that could not be encrypted.
+                raise smtplib.SMTPException(f"{self.host} offers no STARTTLS; use smtps://")
             if self.user:
                 smtp.login(self.user, self.password or "")
             smtp.send_message(message)
