@@ -132,3 +132,41 @@ async def test_notify_wakes_the_running_relay(app_engine, relay, redis_client, s
         await task
 
     assert await redis_client.xlen(stream) == 1
+
+
+async def test_a_notify_during_an_empty_pass_is_not_lost(app_engine, relay, redis_client, stream):
+    org = uuid.uuid4()
+    emitted_during_pass = asyncio.Event()
+
+    class SlowFirstPass(Relay):
+        async def relay_once(self) -> int:
+            published = await super().relay_once()
+            if not emitted_during_pass.is_set():
+                # The pass found nothing; an event commits (and NOTIFYs) before it returns.
+                await emit_committed(app_engine, [thing(org, "arrived mid-pass")])
+                for _ in range(200):
+                    if self._wake.is_set():
+                        break
+                    await asyncio.sleep(0.01)
+                emitted_during_pass.set()
+            return published
+
+    slow = SlowFirstPass(
+        engine=relay.engine,
+        redis=redis_client,
+        listen_url=relay.listen_url,
+        settings=RelaySettings(stream=stream, poll_seconds=30),
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(slow.run(stop))
+    try:
+        for _ in range(100):  # 5 s, far below the 30 s poll: only the wake-up can deliver it
+            if await redis_client.xlen(stream):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await task
+
+    assert emitted_during_pass.is_set()
+    assert await redis_client.xlen(stream) == 1
