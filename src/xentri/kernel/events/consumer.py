@@ -30,9 +30,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from xentri.contracts.events import SystemEvent
 from xentri.kernel.db.tenant import tenant_transaction
 from xentri.kernel.events.dlq import dead_letter
-from xentri.kernel.events.envelope_rows import DLQ_STREAM, STREAM
+from xentri.kernel.events.envelope_rows import DLQ_STREAM, STREAM, field_text
 from xentri.kernel.events.registry import EventRegistry, InvalidEventError, registry
 from xentri.kernel.events.tables import event_receipts
+from xentri.kernel.stopping import sleep_or_stop
 from xentri.kernel.trace import set_trace_id
 
 log = structlog.get_logger("xentri.consumer")
@@ -102,13 +103,13 @@ class Consumer:
                 handled = await self.poll_once()
             except (RedisError, OSError) as exc:
                 log.warning("consumer_redis_unavailable", consumer=self.group, error=str(exc))
-                await _sleep_or_stop(stop, 1.0)
+                await sleep_or_stop(stop, 1.0)
                 continue
             except SQLAlchemyError:
                 # The database is away (restart, failover): the entry stays pending and is
                 # retried; the subscriber keeps running rather than dying with it.
                 log.exception("consumer_database_unavailable", consumer=self.group)
-                await _sleep_or_stop(stop, 1.0)
+                await sleep_or_stop(stop, 1.0)
                 continue
             if not handled:
                 await asyncio.sleep(0)
@@ -120,7 +121,7 @@ class Consumer:
                 return
             except (RedisError, OSError) as exc:
                 log.warning("consumer_redis_unavailable", consumer=self.group, error=str(exc))
-                await _sleep_or_stop(stop, 1.0)
+                await sleep_or_stop(stop, 1.0)
 
     async def poll_once(self, *, block_ms: int | None = None) -> int:
         """Retry what is due, reclaim what crashed consumers left, read new entries."""
@@ -197,7 +198,7 @@ class Consumer:
         return int(info[0]["times_delivered"]) if info else 1
 
     async def _deliver(self, entry_id: Any, fields: Mapping[Any, Any], *, attempt: int) -> None:
-        decoded = {_text(key): _text(value) for key, value in fields.items()}
+        decoded = {field_text(key): field_text(value) for key, value in fields.items()}
         only_for = decoded.get("only_for")
         handler = self.subscription.handlers.get(decoded.get("type", ""))
         if handler is None or (only_for is not None and only_for != self.group):
@@ -207,12 +208,12 @@ class Consumer:
             event = SystemEvent.model_validate_json(decoded.get("event", ""))
         except ValidationError as exc:
             # Not an envelope at all: nothing to retry. Park it where an operator sees it.
-            log.error("unreadable_entry", consumer=self.group, entry=_text(entry_id))
+            log.error("unreadable_entry", consumer=self.group, entry=field_text(entry_id))
             await self.redis.xadd(
                 DLQ_STREAM,
                 {
                     "consumer": self.group,
-                    "stream_id": _text(entry_id),
+                    "stream_id": field_text(entry_id),
                     "error": f"unreadable entry: {exc.errors()[0]['msg']}",
                     "fields": json.dumps(decoded)[:4000],
                 },
@@ -240,7 +241,7 @@ class Consumer:
                     event=event,
                     error=f"{type(exc).__name__}: {exc}",
                     attempts=attempt,
-                    stream_id=_text(entry_id),
+                    stream_id=field_text(entry_id),
                     depth_threshold=self.settings.dlq_alert_threshold,
                 )
                 await self._ack(entry_id)
@@ -274,12 +275,3 @@ class Consumer:
 
     async def _ack(self, entry_id: Any) -> None:
         await self.redis.xack(self.settings.stream, self.group, entry_id)
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)

@@ -10,6 +10,11 @@ STREAM = "xentri:events"
 DLQ_STREAM = "events:dlq"
 
 
+def field_text(value: Any) -> str:
+    """A Redis stream id or field as text (the client hands back bytes)."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def event_from_row(row: Any) -> SystemEvent:
     return SystemEvent(
         id=row.id,

@@ -14,7 +14,13 @@ from sqlalchemy import and_, delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from xentri.contracts.events import SystemEvent
-from xentri.kernel.events.envelope_rows import DLQ_STREAM, STREAM, event_from_row, stream_fields
+from xentri.kernel.events.envelope_rows import (
+    DLQ_STREAM,
+    STREAM,
+    event_from_row,
+    field_text,
+    stream_fields,
+)
 from xentri.kernel.events.tables import dead_letters, system_events
 
 ARCHIVE_AFTER = timedelta(hours=24)
@@ -43,7 +49,7 @@ async def stream_stats(redis: Redis, *, stream: str = STREAM) -> list[GroupStats
         stats.append(
             GroupStats(
                 stream=stream,
-                group=_text(group["name"]),
+                group=field_text(group["name"]),
                 length=length,
                 pending=int(group["pending"]),
                 lag=int(lag) if lag is not None else None,
@@ -186,7 +192,7 @@ async def archive_dead_letters(*, system_engine: AsyncEngine, redis: Redis) -> t
         stale = [
             entry_id
             for entry_id, fields in old_entries
-            if _text(fields.get(b"dead_letter_id", b"")) in archived_ids
+            if field_text(fields.get(b"dead_letter_id", b"")) in archived_ids
         ]
         if stale:
             await redis.xdel(DLQ_STREAM, *stale)
@@ -201,13 +207,9 @@ async def archive_old_stream_entries(
     cutoff_ms = int((datetime.now(UTC) - ARCHIVE_AFTER).timestamp() * 1000)
     old: Any = await redis.xrange(stream, min="-", max=f"{cutoff_ms}", count=10_000)
     for entry_id, fields in old:
-        day = datetime.fromtimestamp(int(_text(entry_id).split("-")[0]) / 1000, UTC)
+        day = datetime.fromtimestamp(int(field_text(entry_id).split("-")[0]) / 1000, UTC)
         archive = f"{archive_prefix}:{day:%Y-%m-%d}"
         await redis.xadd(archive, fields)
         await redis.expire(archive, int(KEEP_ARCHIVED.total_seconds()))
     if old:
         await redis.xdel(stream, *[entry_id for entry_id, _ in old])
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from xentri.kernel.db.urls import libpq_uri
 from xentri.kernel.events.envelope_rows import STREAM, event_from_row, stream_fields
 from xentri.kernel.events.outbox import NOTIFY_CHANNEL
+from xentri.kernel.stopping import sleep_or_stop
 
 log = structlog.get_logger("xentri.relay")
 
@@ -143,7 +144,7 @@ class Relay:
                 except (RedisError, OSError) as exc:
                     # Events wait safely in PostgreSQL; back off (with jitter) until Redis returns.
                     log.warning("relay_redis_unavailable", error=str(exc), retry_in=round(delay, 2))
-                    await _sleep_or_stop(stop, delay * random.uniform(0.5, 1.5))  # noqa: S311
+                    await sleep_or_stop(stop, delay * random.uniform(0.5, 1.5))  # noqa: S311
                     delay = min(delay * 2, self.settings.backoff_max)
                     continue
                 if published:
@@ -167,12 +168,7 @@ class Relay:
                         self._wake.set()
             except psycopg.Error as exc:
                 log.warning("relay_listen_failed", error=str(exc))
-                await _sleep_or_stop(stop, 1.0)
-
-
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
+                await sleep_or_stop(stop, 1.0)
 
 
 async def _wait_any(*events: asyncio.Event, seconds: float) -> None:

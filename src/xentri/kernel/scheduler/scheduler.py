@@ -8,7 +8,6 @@ downtime only the latest slot of each job and org runs, not every one that was m
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 import uuid
 from collections.abc import Callable, Sequence
@@ -26,6 +25,7 @@ from xentri.kernel.scheduler import runs
 from xentri.kernel.scheduler.incidents import report_job_failed
 from xentri.kernel.scheduler.jobs import JobContext, JobSpec, OrgProvider, no_orgs
 from xentri.kernel.scheduler.runs import ClaimedRun, Target
+from xentri.kernel.stopping import sleep_or_stop
 from xentri.kernel.trace import new_trace_id, set_trace_id
 
 log = structlog.get_logger("xentri.scheduler")
@@ -83,8 +83,7 @@ class Scheduler:
                 # The database can be away for a while (restart, failover): log and tick again;
                 # a tick starts from the run records, so nothing is lost in between.
                 log.exception("scheduler_tick_failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval)
+            await sleep_or_stop(stop, interval)
 
     async def tick(self, *, stop: asyncio.Event | None = None) -> TickReport:
         """Run every due slot not yet claimed, then every due retry and abandoned run.
