@@ -24,3 +24,16 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+# Browser libraries of the web shell (htmx and its preload extension; axe-core for the browser
+# tests) come from the npm registry, pinned by package-lock.json; node_modules is never in git.
+node_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+if [ ! -f "$node_stamp" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm ci --no-audit --no-fund --loglevel=error
+    touch "$node_stamp"
+  else
+    # Pages still work as plain forms and links without htmx; say so rather than fail.
+    echo "xentri: npm not found; the web shell runs without htmx until 'npm ci' is run" >&2
+  fi
+fi
