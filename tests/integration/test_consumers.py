@@ -51,6 +51,68 @@ async def test_every_group_handles_each_event_once_even_when_published_twice(
         assert [note for _, note in handled(owner_conn, name, org)] == [f"e{i}" for i in range(5)]
 
 
+async def test_the_same_event_twice_in_one_read_is_handled_once(
+    app_engine, system_engine, redis_client, relay, stream, owner_conn
+):
+    org = uuid.uuid4()
+    name = consumer_name("twice")
+    consumer = make_consumer(
+        name, {THING: recording_handler(name)}, engine=app_engine, redis=redis_client, stream=stream
+    )
+    await consumer.ensure_group()
+    await emit_committed(app_engine, [thing(org, f"e{i}") for i in range(3)])
+    await relay.relay_once()
+    await republish_log(system_engine, redis_client, stream, org)
+
+    read = await consumer.poll_once(block_ms=1)
+
+    assert read == 6
+    assert [note for _, note in handled(owner_conn, name, org)] == ["e0", "e1", "e2"]
+    assert (await redis_client.xpending(stream, name))["pending"] == 0
+
+
+async def test_one_failing_event_in_a_read_is_retried_alone(
+    app_engine, redis_client, relay, stream, owner_conn
+):
+    org = uuid.uuid4()
+    name = consumer_name("flaky")
+    calls: list[str] = []
+    record = recording_handler(name)
+
+    async def fails_once_on_e2(event: SystemEvent, tx: AsyncSession) -> None:
+        calls.append(event.payload["note"])
+        if event.payload["note"] == "e2" and calls.count("e2") == 1:
+            raise ValueError("flaky")
+        await record(event, tx)
+
+    consumer = make_consumer(
+        name,
+        {THING: fails_once_on_e2},
+        engine=app_engine,
+        redis=redis_client,
+        stream=stream,
+        retry_base_ms=50,
+    )
+    await consumer.ensure_group()
+    await emit_committed(app_engine, [thing(org, f"e{i}") for i in range(5)])
+    await relay.relay_once()
+
+    await consumer.poll_once(block_ms=1)
+    first_read = [note for _, note in handled(owner_conn, name, org)]
+    pending_after_first = (await redis_client.xpending(stream, name))["pending"]
+    for _ in range(100):
+        await asyncio.sleep(0.02)
+        await consumer.poll_once(block_ms=1)
+        if (await redis_client.xpending(stream, name))["pending"] == 0:
+            break
+
+    assert first_read == ["e0", "e1", "e3", "e4"]
+    assert pending_after_first == 1
+    assert [note for _, note in handled(owner_conn, name, org)] == ["e0", "e1", "e3", "e4", "e2"]
+    assert calls.count("e2") == 2
+    assert _dead_letters(owner_conn, org) == []
+
+
 async def republish_log(system_engine, redis_client, stream, org):
     from xentri.kernel.events.envelope_rows import event_from_row, stream_fields
     from xentri.kernel.events.tables import system_events
@@ -74,7 +136,7 @@ async def test_killed_after_effect_before_ack_is_not_handled_twice(
     name = consumer_name("crashy")
 
     class KilledBeforeAck(Consumer):
-        async def _ack(self, entry_id):  # the process dies right after the commit
+        async def _ack(self, *entry_ids):  # the process dies right after the commit
             raise asyncio.CancelledError
 
     doomed = KilledBeforeAck(
@@ -138,15 +200,7 @@ async def test_always_failing_handler_is_dead_lettered_after_three_attempts_then
             break
         await asyncio.sleep(0.01)
 
-    letter = (
-        owner_conn.execute(
-            "select consumer, event_id, attempts, error, replayed_at from dead_letters "
-            "where org_id = %s",
-            (org,),
-        )
-        if False
-        else _dead_letters(owner_conn, org)
-    )
+    letter = _dead_letters(owner_conn, org)
     assert len(attempts) == 3
     assert [row[:3] for row in letter] == [(name, event.id, 3)]
     assert "ValueError: cannot handle this" in letter[0][3]

@@ -15,7 +15,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,7 +75,9 @@ class Consumer:
         settings: ConsumerSettings | None = None,
         events: EventRegistry = registry,
         consumer_id: str | None = None,
+        on_committed: Callable[[Sequence[SystemEvent]], None] | None = None,
     ) -> None:
+        """`on_committed` is told which events were handled, once their transaction committed."""
         self.subscription = subscription
         self.engine = engine
         self.redis = redis
@@ -84,6 +86,7 @@ class Consumer:
         self.consumer_id = (
             consumer_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         )
+        self.on_committed = on_committed
         self._last_maintenance = float("-inf")
 
     @property
@@ -140,9 +143,8 @@ class Consumer:
             block=self.settings.block_ms if block_ms is None else block_ms,
         )
         for _stream, entries in response or []:
-            for entry_id, fields in entries:
-                await self._deliver(entry_id, fields, attempt=1)
-                handled += 1
+            await self._deliver_new(entries)
+            handled += len(entries)
         return handled
 
     async def _retry_due(self) -> int:
@@ -197,65 +199,153 @@ class Consumer:
         )
         return int(info[0]["times_delivered"]) if info else 1
 
+    async def _deliver_new(self, entries: Sequence[tuple[Any, Mapping[Any, Any]]]) -> None:
+        """First deliveries: each org's events handled together, in one transaction."""
+        done: list[Any] = []
+        by_org: dict[uuid.UUID, list[_Delivery]] = {}
+        for entry_id, fields in entries:
+            decoded = _decoded(fields)
+            handler = self._handler_for(decoded)
+            if handler is None:
+                done.append(entry_id)
+                continue
+            delivery = self._parsed(entry_id, decoded, handler)
+            if isinstance(delivery, str) or decoded.get("rebuild") == "1":
+                await self._deliver(entry_id, fields, attempt=1)  # parks or rebuilds it
+                continue
+            by_org.setdefault(delivery.event.org_id, []).append(delivery)
+        for org_id, deliveries in by_org.items():
+            done.extend(await self._handle_together(org_id, deliveries))
+        if done:
+            await self._ack(*done)
+
+    async def _handle_together(self, org_id: uuid.UUID, deliveries: list[_Delivery]) -> list[Any]:
+        """Handle in one transaction; return the entries to acknowledge.
+
+        When a handler fails, the transaction is rolled back, the failure is counted for that
+        event alone, and the events around it are handled again without it.
+        """
+        if not deliveries:
+            return []
+        failed: int | None = None
+        ran: list[SystemEvent] = []
+        try:
+            async with tenant_transaction(self.engine, org_id) as tx:
+                rows = [
+                    {"consumer": self.group, "event_id": d.event.id, "org_id": org_id}
+                    for d in deliveries
+                ]
+                receipts = insert(event_receipts).values(rows).on_conflict_do_nothing()
+                fresh = set(
+                    (await tx.execute(receipts.returning(event_receipts.c.event_id))).scalars()
+                )
+                for index, delivery in enumerate(deliveries):
+                    if delivery.event.id not in fresh:
+                        # A redelivery, or the same event twice in this read.
+                        log.info("event_already_handled", event_id=str(delivery.event.id))
+                        continue
+                    fresh.discard(delivery.event.id)
+                    failed = index
+                    with _event_context(delivery.event, self.group):
+                        self._check_schema(delivery.event)
+                        await delivery.handler(delivery.event, tx)
+                    ran.append(delivery.event)
+                failed = None
+        except Exception as exc:  # noqa: BLE001 - sorted out below, one event at a time
+            if failed is None:  # not a handler's failure (the receipts, the commit)
+                for delivery in deliveries:
+                    await self._deliver_parsed(delivery, attempt=1)
+                return []
+            done = await self._handle_together(org_id, deliveries[:failed])
+            if await self._failed(deliveries[failed], exc, attempt=1):
+                done.append(deliveries[failed].entry_id)
+            return done + await self._handle_together(org_id, deliveries[failed + 1 :])
+        self._committed(ran)
+        return [delivery.entry_id for delivery in deliveries]
+
     async def _deliver(self, entry_id: Any, fields: Mapping[Any, Any], *, attempt: int) -> None:
-        decoded = {field_text(key): field_text(value) for key, value in fields.items()}
-        only_for = decoded.get("only_for")
-        handler = self.subscription.handlers.get(decoded.get("type", ""))
-        if handler is None or (only_for is not None and only_for != self.group):
+        """One entry on its own (a retry, a reclaimed entry, a rebuild), acknowledged when done."""
+        decoded = _decoded(fields)
+        handler = self._handler_for(decoded)
+        if handler is None:
             await self._ack(entry_id)
             return
+        delivery = self._parsed(entry_id, decoded, handler)
+        if isinstance(delivery, str):
+            await self._park_unreadable(entry_id, decoded, delivery)
+            await self._ack(entry_id)
+            return
+        await self._deliver_parsed(delivery, attempt=attempt, rebuild=decoded.get("rebuild") == "1")
+
+    def _handler_for(self, decoded: Mapping[str, str]) -> Handler | None:
+        only_for = decoded.get("only_for")
+        if only_for is not None and only_for != self.group:
+            return None
+        return self.subscription.handlers.get(decoded.get("type", ""))
+
+    @staticmethod
+    def _parsed(entry_id: Any, decoded: Mapping[str, str], handler: Handler) -> _Delivery | str:
+        """The delivery, or why the entry holds no envelope."""
         try:
             event = SystemEvent.model_validate_json(decoded.get("event", ""))
         except ValidationError as exc:
-            # Not an envelope at all: nothing to retry. Park it where an operator sees it.
-            log.error("unreadable_entry", consumer=self.group, entry=field_text(entry_id))
-            await self.redis.xadd(
-                DLQ_STREAM,
-                {
-                    "consumer": self.group,
-                    "stream_id": field_text(entry_id),
-                    "error": f"unreadable entry: {exc.errors()[0]['msg']}",
-                    "fields": json.dumps(decoded)[:4000],
-                },
-            )
-            await self._ack(entry_id)
-            return
-        set_trace_id(event.trace_id)
-        structlog.contextvars.bind_contextvars(
-            trace_id=event.trace_id,
-            correlation_id=event.correlation_id,
-            org_id=str(event.org_id),
-            event_id=str(event.id),
-            consumer=self.group,
+            return f"unreadable entry: {exc.errors()[0]['msg']}"
+        return _Delivery(entry_id=entry_id, event=event, handler=handler)
+
+    async def _park_unreadable(
+        self, entry_id: Any, decoded: Mapping[str, str], reason: str
+    ) -> None:
+        # Not an envelope at all: nothing to retry. Park it where an operator sees it.
+        log.error("unreadable_entry", consumer=self.group, entry=field_text(entry_id))
+        await self.redis.xadd(
+            DLQ_STREAM,
+            {
+                "consumer": self.group,
+                "stream_id": field_text(entry_id),
+                "error": reason,
+                "fields": json.dumps(decoded)[:4000],
+            },
         )
-        try:
-            self._check_schema(event)
-            await self._handle(event, handler, rebuild=decoded.get("rebuild") == "1")
-        except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
+
+    async def _deliver_parsed(
+        self, delivery: _Delivery, *, attempt: int, rebuild: bool = False
+    ) -> None:
+        event = delivery.event
+        with _event_context(event, self.group):
+            try:
+                self._check_schema(event)
+                if await self._handle(event, delivery.handler, rebuild=rebuild):
+                    self._committed([event])
+            except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
+                if not await self._failed(delivery, exc, attempt=attempt):
+                    return
+        await self._ack(delivery.entry_id)
+
+    async def _failed(self, delivery: _Delivery, exc: Exception, *, attempt: int) -> bool:
+        """Count a failed attempt; True when the entry is dead-lettered (and so done with)."""
+        event = delivery.event
+        with _event_context(event, self.group):
             log.warning("handler_failed", attempt=attempt, error=f"{type(exc).__name__}: {exc}")
-            if attempt >= self.settings.max_attempts or isinstance(exc, InvalidEventError):
-                await dead_letter(
-                    engine=self.engine,
-                    redis=self.redis,
-                    consumer=self.group,
-                    event=event,
-                    error=f"{type(exc).__name__}: {exc}",
-                    attempts=attempt,
-                    stream_id=field_text(entry_id),
-                    depth_threshold=self.settings.dlq_alert_threshold,
-                )
-                await self._ack(entry_id)
-            return
-        finally:
-            structlog.contextvars.clear_contextvars()
-            set_trace_id(None)
-        await self._ack(entry_id)
+        if attempt < self.settings.max_attempts and not isinstance(exc, InvalidEventError):
+            return False  # stays pending; retried after its backoff
+        await dead_letter(
+            engine=self.engine,
+            redis=self.redis,
+            consumer=self.group,
+            event=event,
+            error=f"{type(exc).__name__}: {exc}",
+            attempts=attempt,
+            stream_id=field_text(delivery.entry_id),
+            depth_threshold=self.settings.dlq_alert_threshold,
+        )
+        return True
 
     def _check_schema(self, event: SystemEvent) -> None:
         older = self.subscription.accepts.get(event.schema_name, frozenset())
         self.events.validate(event, older_majors=older)
 
-    async def _handle(self, event: SystemEvent, handler: Handler, *, rebuild: bool) -> None:
+    async def _handle(self, event: SystemEvent, handler: Handler, *, rebuild: bool) -> bool:
+        """Run the handler with its receipt; False when the receipt was already there."""
         async with tenant_transaction(self.engine, event.org_id) as tx:
             receipt = insert(event_receipts).values(
                 consumer=self.group, event_id=event.id, org_id=event.org_id
@@ -270,8 +360,42 @@ class Consumer:
             first = (await tx.execute(receipt.returning(event_receipts.c.event_id))).first()
             if first is None:
                 log.info("event_already_handled")
-                return
+                return False
             await handler(event, tx)
+            return True
 
-    async def _ack(self, entry_id: Any) -> None:
-        await self.redis.xack(self.settings.stream, self.group, entry_id)
+    def _committed(self, events: list[SystemEvent]) -> None:
+        if events and self.on_committed is not None:
+            self.on_committed(events)
+
+    async def _ack(self, *entry_ids: Any) -> None:
+        await self.redis.xack(self.settings.stream, self.group, *entry_ids)
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    entry_id: Any
+    event: SystemEvent
+    handler: Handler
+
+
+def _decoded(fields: Mapping[Any, Any]) -> dict[str, str]:
+    return {field_text(key): field_text(value) for key, value in fields.items()}
+
+
+@contextlib.contextmanager
+def _event_context(event: SystemEvent, consumer: str) -> Iterator[None]:
+    """The event's trace in the handler's log lines and in anything it emits."""
+    set_trace_id(event.trace_id)
+    structlog.contextvars.bind_contextvars(
+        trace_id=event.trace_id,
+        correlation_id=event.correlation_id,
+        org_id=str(event.org_id),
+        event_id=str(event.id),
+        consumer=consumer,
+    )
+    try:
+        yield
+    finally:
+        structlog.contextvars.clear_contextvars()
+        set_trace_id(None)

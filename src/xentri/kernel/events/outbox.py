@@ -54,10 +54,9 @@ async def emit(
     if event.dedupe_key is not None:
         return await _emit_deduplicated(session, event)
     # One statement: the upsert takes the org's sequence row lock (held to commit, so one
-    # org's emitters serialise and org_seq order is commit order, without gaps) and feeds the
-    # new number straight into the event row.
+    # org's emitters serialise and org_seq order is commit order, without gaps), feeds the
+    # new number straight into the event row and queues the relay's wake-up.
     await session.execute(_SEQUENCED_INSERT, _row(event))
-    await session.execute(_NOTIFY)
     return True
 
 
@@ -72,7 +71,6 @@ async def _emit_deduplicated(session: AsyncSession, event: SystemEvent) -> bool:
     if seen.first() is not None:
         return False
     await session.execute(_SEQUENCED_INSERT, _row(event))
-    await session.execute(_NOTIFY)
     return True
 
 
@@ -90,10 +88,13 @@ def _row(event: SystemEvent) -> dict[str, object]:
         "correlation_id": event.correlation_id,
         "trace_id": event.trace_id,
         "meta": json.dumps(event.meta.model_dump(mode="json", exclude_none=True)),
+        "notify_channel": NOTIFY_CHANNEL,
     }
 
 
-# Built once: statement construction is a real share of the cost of emitting.
+# Built once: statement construction is a real share of the cost of emitting. The NOTIFY is a
+# wake-up hint for the relay, delivered on commit (several in one transaction fold into one);
+# polling covers a missed one.
 _SEQUENCED_INSERT = text(
     """
     with seq as (
@@ -107,6 +108,7 @@ _SEQUENCED_INSERT = text(
       :envelope_version, :payload_schema, cast(:payload as jsonb), :dedupe_key,
       :correlation_id, :trace_id, cast(:meta as jsonb)
     from seq
+    returning pg_notify(:notify_channel, '')
     """
 )
 _ENSURE_SEQUENCE_ROW = text(
@@ -119,5 +121,3 @@ _LOCK_SEQUENCE_ROW = text(
 _DUPLICATE = text(
     "select id from system_events where org_id = :org_id and dedupe_key = :dedupe_key"
 )
-# A wake-up hint for the relay, delivered on commit; polling covers a missed one.
-_NOTIFY = text(f"select pg_notify('{NOTIFY_CHANNEL}', '')")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-import uuid
 from dataclasses import dataclass
 
 import psycopg
@@ -30,30 +29,43 @@ log = structlog.get_logger("xentri.relay")
 
 _PENDING_ORGS = text(
     """
-    select s.org_id from org_event_sequences s
+    select s.org_id, c.org_id is null as new from org_event_sequences s
     left join relay_cursors c on c.org_id = s.org_id
     where s.last_seq > coalesce(c.published_seq, 0)
     order by s.updated_at
     limit :limit
     """
 )
-_LOCK_CURSOR = text(
-    "select published_seq from relay_cursors where org_id = :org for update skip locked"
+_CREATE_CURSORS = text(
+    "insert into relay_cursors (org_id, published_seq) "
+    "select unnest(cast(:orgs as uuid[])), 0 on conflict (org_id) do nothing"
 )
-_NEXT_EVENTS = text(
+# One statement locks the cursors no other replica holds and reads what follows each of them:
+# an org locked elsewhere is skipped, not waited for. The outer limit may cut an org short;
+# its cursor then advances to the last event read, and the next pass goes on from there.
+_LOCK_AND_READ = text(
     """
-    select * from system_events
-    where org_id = :org and org_seq > :after
-    order by org_seq
+    with mine as (
+      select org_id, published_seq from relay_cursors
+      where org_id = any(cast(:orgs as uuid[]))
+      for update skip locked
+    )
+    select e.* from mine cross join lateral (
+      select * from system_events
+      where org_id = mine.org_id and org_seq > mine.published_seq
+      order by org_seq
+      limit :limit
+    ) e
+    order by e.org_id, e.org_seq
     limit :limit
     """
 )
-_CREATE_CURSOR = text(
-    "insert into relay_cursors (org_id, published_seq) values (:org, 0) "
-    "on conflict (org_id) do nothing returning org_id"
-)
 _ADVANCE = text(
-    "update relay_cursors set published_seq = :seq, updated_at = now() where org_id = :org"
+    """
+    update relay_cursors c set published_seq = v.seq, updated_at = now()
+    from unnest(cast(:orgs as uuid[]), cast(:seqs as bigint[])) as v(org_id, seq)
+    where c.org_id = v.org_id
+    """
 )
 
 
@@ -61,8 +73,8 @@ _ADVANCE = text(
 class RelaySettings:
     stream: str = STREAM
     maxlen: int = 100_000
-    batch: int = 500
-    orgs_per_pass: int = 200
+    batch: int = 1000  # events per pass (one transaction, one XADD pipeline)
+    orgs_per_pass: int = 100
     poll_seconds: float = 1.0
     backoff_initial: float = 0.2
     backoff_max: float = 30.0
@@ -85,49 +97,46 @@ class Relay:
 
     async def relay_once(self) -> int:
         """Publish what is committed and not yet published; return how many events."""
-        async with self.engine.connect() as conn:
-            orgs = (
-                (await conn.execute(_PENDING_ORGS, {"limit": self.settings.orgs_per_pass}))
-                .scalars()
-                .all()
-            )
-        published = 0
-        for org_id in orgs:
-            published += await self._relay_org(org_id)
-        return published
-
-    async def _relay_org(self, org_id: uuid.UUID) -> int:
         published = 0
         while True:
-            async with self.engine.begin() as conn:
-                after = (await conn.execute(_LOCK_CURSOR, {"org": org_id})).scalar_one_or_none()
-                if after is None:
-                    created = await conn.execute(_CREATE_CURSOR, {"org": org_id})
-                    if created.first() is None:
-                        return published  # another replica holds this org right now
-                    after = 0  # the org's first pass: the new row is ours, locked by the insert
-                rows = (
-                    await conn.execute(
-                        _NEXT_EVENTS, {"org": org_id, "after": after, "limit": self.settings.batch}
+            moved, full = await self._relay_pass()
+            published += moved
+            if not full:
+                return published
+
+    async def _relay_pass(self) -> tuple[int, bool]:
+        """One transaction over several orgs; True when it stopped at its batch size."""
+        async with self.engine.begin() as conn:
+            pending = (
+                await conn.execute(_PENDING_ORGS, {"limit": self.settings.orgs_per_pass})
+            ).all()
+            if not pending:
+                return 0, False
+            orgs = [row.org_id for row in pending]
+            if any(row.new for row in pending):
+                # The org's first pass. A cursor inserted here is locked by this transaction
+                # until it commits; a replica inserting the same one waits, then does nothing.
+                await conn.execute(_CREATE_CURSORS, {"orgs": [o for o, new in pending if new]})
+            rows = (
+                await conn.execute(_LOCK_AND_READ, {"orgs": orgs, "limit": self.settings.batch})
+            ).all()
+            if not rows:
+                return 0, False
+            # Published before the cursors commit: a crash in between re-publishes
+            # (at-least-once); consumers' receipts make the repeat harmless.
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for row in rows:
+                    pipe.xadd(
+                        self.settings.stream,
+                        stream_fields(event_from_row(row), org_seq=row.org_seq),  # type: ignore[arg-type]
+                        maxlen=self.settings.maxlen,
+                        approximate=True,
                     )
-                ).all()
-                if not rows:
-                    return published
-                # Published before the cursor commits: a crash in between re-publishes
-                # (at-least-once); consumers' receipts make the repeat harmless.
-                async with self.redis.pipeline(transaction=False) as pipe:
-                    for row in rows:
-                        pipe.xadd(
-                            self.settings.stream,
-                            stream_fields(event_from_row(row), org_seq=row.org_seq),  # type: ignore[arg-type]
-                            maxlen=self.settings.maxlen,
-                            approximate=True,
-                        )
-                    await pipe.execute()
-                await conn.execute(_ADVANCE, {"org": org_id, "seq": rows[-1].org_seq})
-                published += len(rows)
-                if len(rows) < self.settings.batch:
-                    return published
+                await pipe.execute()
+            last_seq = {row.org_id: row.org_seq for row in rows}  # rows are in org_seq order
+            await conn.execute(_ADVANCE, {"orgs": list(last_seq), "seqs": list(last_seq.values())})
+        more_orgs = len(pending) >= self.settings.orgs_per_pass
+        return len(rows), more_orgs or len(rows) >= self.settings.batch
 
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until `stop` is set: woken by NOTIFY, polling as the fallback."""
