@@ -23,6 +23,7 @@ import structlog
 from pydantic import ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -231,14 +232,9 @@ class Consumer:
         ran: list[SystemEvent] = []
         try:
             async with tenant_transaction(self.engine, org_id) as tx:
-                rows = [
-                    {"consumer": self.group, "event_id": d.event.id, "org_id": org_id}
-                    for d in deliveries
-                ]
-                receipts = insert(event_receipts).values(rows).on_conflict_do_nothing()
-                fresh = set(
-                    (await tx.execute(receipts.returning(event_receipts.c.event_id))).scalars()
-                )
+                ids = [delivery.event.id for delivery in deliveries]
+                params = {"consumer": self.group, "org_id": org_id, "ids": ids}
+                fresh = set((await tx.execute(_RECEIPTS, params)).scalars())
                 for index, delivery in enumerate(deliveries):
                     if delivery.event.id not in fresh:
                         # A redelivery, or the same event twice in this read.
@@ -370,6 +366,18 @@ class Consumer:
 
     async def _ack(self, *entry_ids: Any) -> None:
         await self.redis.xack(self.settings.stream, self.group, *entry_ids)
+
+
+# One statement text whatever the batch size, so it is compiled once (a multi-row VALUES is
+# compiled anew for every row count).
+_RECEIPTS = text(
+    """
+    insert into event_receipts (consumer, event_id, org_id)
+    select :consumer, unnest(cast(:ids as uuid[])), :org_id
+    on conflict do nothing
+    returning event_id
+    """
+)
 
 
 @dataclass(frozen=True)
