@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from pydantic import ValidationError
 
+from xentri.catalog import api as catalog_api
 from xentri.identity import api as identity_api
 from xentri.identity import events as _identity_events  # noqa: F401 - registers the events
 from xentri.identity.caller_org import CallerOrgMiddleware
@@ -14,6 +15,7 @@ from xentri.kernel.config import Settings
 from xentri.kernel.dataplane import DataPlane
 from xentri.kernel.errors import StartupError
 from xentri.kernel.http.app import create_app
+from xentri.shell import install_shell, shell_routers
 
 # Modules whose payload models make up the published event catalogue (`xentri schemas export`).
 EVENT_MODULES = (
@@ -21,6 +23,7 @@ EVENT_MODULES = (
     "xentri.identity.events",
     "xentri.identity.api_key_events",
     "xentri.identity.invitation_events",
+    "xentri.catalog.events",
 )
 
 
@@ -41,10 +44,11 @@ def compose(
         settings,
         database_url=database_url,
         redis_url=redis_url,
-        routers=(*identity_api.routers, *extra_routers),
+        routers=(*identity_api.routers, *catalog_api.routers, *shell_routers, *extra_routers),
         caller_middleware=CallerOrgMiddleware,
     )
     app.state.mailer = mailer_for(settings)
+    install_shell(app)
     app.state.oidc_settings = (
         oidc_settings if oidc_settings is not None else oidc_from_environment()
     )

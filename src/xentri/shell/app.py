@@ -1,0 +1,42 @@
+"""Mount the shell on the app: its catalogs, templates, assets and pages, built at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+
+from xentri.kernel.i18n import Catalogs, load_catalogs
+from xentri.shell.assets import Assets, assets_router
+from xentri.shell.templating import Renderer
+from xentri.shell.views_auth import auth_pages
+from xentri.shell.views_invitations import invitation_pages
+from xentri.shell.views_preferences import preference_pages
+from xentri.shell.views_recovery import recovery_pages
+from xentri.shell.views_workspace import workspace_pages
+
+LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
+
+shell_routers: tuple[APIRouter, ...] = (
+    assets_router,
+    auth_pages,
+    recovery_pages,
+    invitation_pages,
+    workspace_pages,
+    preference_pages,
+)
+
+
+@dataclass(frozen=True)
+class Shell:
+    assets: Assets
+    catalogs: Catalogs
+    renderer: Renderer
+
+
+def install_shell(app: FastAPI) -> None:
+    """Load the .po catalogs (compiled in memory) and hash the assets once, at start-up."""
+    catalogs = load_catalogs(LOCALES_DIR)
+    assets = Assets()
+    app.state.shell = Shell(assets=assets, catalogs=catalogs, renderer=Renderer(catalogs, assets))

@@ -1,0 +1,40 @@
+"""Toasts for non-blocking notices after a redirect: a code in a short-lived cookie, never text
+(so nothing a link or another site sets can put words on our pages)."""
+
+from __future__ import annotations
+
+from fastapi import Request, Response
+
+from xentri.shell.i18n import N_
+
+NOTICE_COOKIE = "xentri_notice"
+
+NOTICES = {
+    "signed_in": N_("Welcome back."),
+    "signed_out": N_("You are signed out."),
+    "signed_up": N_("Your account is ready. We sent you a link to confirm your email."),
+    "email_verified": N_("Your email is confirmed."),
+    "password_reset": N_("Your password is changed. Sign in with the new one."),
+    "org_created": N_("Your organization is ready."),
+    "org_switched": N_("Switched organization."),
+    "invitation_accepted": N_("You joined the organization."),
+    "language_changed": N_("Language changed."),
+}
+
+
+def set_notice(request: Request, response: Response, code: str) -> None:
+    if code in NOTICES:
+        response.set_cookie(
+            NOTICE_COOKIE,
+            code,
+            max_age=60,
+            httponly=True,
+            secure=request.url.scheme == "https",
+            samesite="lax",
+            path="/",
+        )
+
+
+def pending_notice(request: Request) -> str | None:
+    """The message id of the notice waiting for this page, if any."""
+    return NOTICES.get(request.cookies.get(NOTICE_COOKIE, ""))

@@ -1,0 +1,14 @@
+// The shell's browser behaviour, loaded as a deferred module: pages work without it.
+import { initTheme } from "./theme.js";
+import { initSyncStatus } from "./sync-status.js";
+import { initSidebar } from "./sidebar.js";
+import { initNavigation } from "./navigation.js";
+import { initForms } from "./forms.js";
+import { initMenus } from "./menus.js";
+
+initTheme();
+initSyncStatus();
+initSidebar();
+initNavigation();
+initForms();
+initMenus();
