@@ -13,6 +13,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from xentri.catalog.cli import modules_app
 from xentri.cli_events import events_app
 from xentri.kernel.config import Settings, mask_url_password
 from xentri.kernel.errors import StartupError
@@ -31,6 +32,7 @@ schemas_app = typer.Typer(
 )
 app.add_typer(schemas_app, name="schemas")
 app.add_typer(events_app, name="events")
+app.add_typer(modules_app, name="modules")
 ROOT_OPTION = typer.Option(Path(), help="Repository root holding schemas/ and docs/events/.")
 
 err = Console(stderr=True, soft_wrap=True)
@@ -64,6 +66,7 @@ def _run(step: Callable[[], T]) -> T:
 def _migrate(settings: Settings, plane: Any) -> None:
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+    from xentri.catalog.cli import sync_after_migrations
     from xentri.kernel.db.migrate import migrate
 
     try:
@@ -77,6 +80,9 @@ def _migrate(settings: Settings, plane: Any) -> None:
         orig = getattr(exc, "orig", None)
         reason = str(orig or exc).strip().splitlines()[0]
         raise StartupError(f"migration failed: {reason}") from None
+    # The catalogue is data shipped with the code, not schema: loaded after every migration
+    # run rather than frozen into one migration (see xentri.catalog.sync).
+    sync_after_migrations(plane.owner_database_url)
 
 
 @app.command()

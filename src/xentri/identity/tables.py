@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -11,6 +12,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -98,6 +100,9 @@ organizations = Table(
     Column("default_language", String(5), nullable=False, server_default="en"),
     Column("time_zone", String(64), nullable=False, server_default="UTC"),
     Column("currency", String(3), nullable=False, server_default="USD"),
+    # Set by Xentri staff, never by the org: they weight the org's roadmap votes (catalog).
+    Column("is_paying", Boolean, nullable=False, server_default=false()),
+    Column("churn_risk", Boolean, nullable=False, server_default=false()),
     *_timestamps(),
     CheckConstraint("org_id = id", name="org_id_is_id"),
 )
