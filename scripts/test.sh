@@ -18,4 +18,5 @@ step "ruff (lint)";         .venv/bin/ruff check .
 step "ruff (format)";       .venv/bin/ruff format --check .
 step "mypy";                .venv/bin/mypy
 step "import contracts";    .venv/bin/lint-imports
+step "i18n catalogs";       .venv/bin/python -m xentri.kernel.i18n.check
 step "tests";               .venv/bin/pytest "$@"

@@ -78,9 +78,10 @@ async def test_a_weak_password_is_refused_in_spanish_with_the_fields_kept(
     assert response.status_code == 422
     assert "Usa al menos 10 caracteres." in response.text
     assert 'value="Luis"' in response.text
-    assert owner_conn.execute("select count(*) from users where email = %s", (email,)).fetchone()[
-        0
-    ] == 0
+    assert (
+        owner_conn.execute("select count(*) from users where email = %s", (email,)).fetchone()[0]
+        == 0
+    )
 
 
 async def test_signing_up_twice_with_one_email_says_so_on_the_email_field(make_app, client_for):
@@ -112,9 +113,10 @@ async def test_a_form_without_our_csrf_token_is_refused_and_saves_nothing(
     assert response.status_code == 403
     assert "This form expired or came from another site." in response.text
     assert 'value="csrf-victim@example.com"' in response.text
-    assert owner_conn.execute("select count(*) from users where email = %s", (email,)).fetchone()[
-        0
-    ] == 0
+    assert (
+        owner_conn.execute("select count(*) from users where email = %s", (email,)).fetchone()[0]
+        == 0
+    )
 
 
 async def test_login_and_logout(make_app, client_for):
