@@ -13,8 +13,8 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from xentri.catalog.cli import modules_app
 from xentri.cli_events import events_app
+from xentri.cli_modules import modules_app
 from xentri.kernel.config import Settings, mask_url_password
 from xentri.kernel.errors import StartupError
 from xentri.kernel.home import with_secret_key
@@ -66,7 +66,7 @@ def _run(step: Callable[[], T]) -> T:
 def _migrate(settings: Settings, plane: Any) -> None:
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-    from xentri.catalog.cli import sync_after_migrations
+    from xentri.cli_modules import sync_after_migrations
     from xentri.kernel.db.migrate import migrate
 
     try:
