@@ -16,10 +16,8 @@ class ModuleStatusChanged(
     event_type="xentri.module.status_changed.v1",
     schema="module.status_changed@1.0",
 ):
-    """A module moved to another status: voters are told when it reaches in_development or beta.
-
-    Emitted under the platform org (the catalogue belongs to no tenant); subscribers that
-    notify voters look the voters up themselves.
+    """A module moved to another status (voters are to be told when it reaches in_development
+    or beta). Emitted under the platform org: the catalogue belongs to no tenant.
     """
 
     module_id: str = Field(max_length=80, examples=["finance.invoicing"])
@@ -34,4 +32,6 @@ class ModuleStatusChanged(
     )
 
 
+# Nobody notifies voters yet: that waits for the notifications feature, whose subscriber
+# will read a module's voters through its own cross-tenant reader (ADR 0008).
 registry.register(ModuleStatusChanged)
