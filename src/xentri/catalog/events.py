@@ -16,8 +16,9 @@ class ModuleStatusChanged(
     event_type="xentri.module.status_changed.v1",
     schema="module.status_changed@1.0",
 ):
-    """A module moved to another status (voters are to be told when it reaches in_development
-    or beta). Emitted under the platform org: the catalogue belongs to no tenant.
+    """A module moved to another status (in_development and beta matter to its voters).
+
+    Emitted under the platform org: the catalogue belongs to no tenant.
     """
 
     module_id: str = Field(max_length=80, examples=["finance.invoicing"])
