@@ -14,7 +14,7 @@ import pytest
 import uvicorn
 
 from tests.conftest import TestServers, make_settings
-from xentri.kernel.http.app import create_app
+from xentri.composition import compose
 
 CHROMIUM = os.environ.get("XENTRI_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -60,7 +60,8 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(servers: TestServers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = make_settings(servers, tmp_path_factory.mktemp("live"))
-    app = create_app(settings, database_url=servers.app_url, redis_url=servers.redis_url)
+    # The whole app as `xentri serve` mounts it: identity, the web shell and the kernel routes.
+    app = compose(settings, database_url=servers.app_url, redis_url=servers.redis_url)
     server = LiveServer(app)
     server.start()
     yield server.url
