@@ -38,13 +38,19 @@ def test_the_shipped_catalogue_has_7_categories_of_5_subcategories():
     assert 170 <= len(list(catalogue.entries())) <= 180
 
 
-def test_the_shipped_catalogue_marks_nothing_active_or_beta_that_does_not_work_yet():
-    statuses = Counter(entry.module.status for entry in load_catalogue().entries())
+# Modules that work today. A module may be beta or active only once it is listed here, next to
+# the tests that prove it works: a badge-less module would be a promise the product breaks.
+SHIPPED: frozenset[str] = frozenset()
+
+
+def test_only_shipped_modules_are_beta_or_active():
+    entries = list(load_catalogue().entries())
+    statuses = Counter(entry.module.status for entry in entries)
 
     assert set(statuses) <= set(STATUSES)
-    # Nothing category-level ships yet: a badge-less module would be a promise we break.
-    assert statuses["active"] == 0
-    assert statuses["beta"] == 0
+    available = {e.module.id for e in entries if e.module.status in ("beta", "active")}
+    assert available <= SHIPPED
+    # The next two issues' modules are honestly in development.
     assert load_catalogue().entry("finance.invoicing").module.status == "in_development"
     assert load_catalogue().entry("strategy.universal_brief").module.status == "in_development"
 
