@@ -208,3 +208,23 @@ async def test_every_page_is_an_html_page_under_our_csp(make_app, client_for):
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert "<script>" not in response.text
     assert " style=" not in response.text
+
+
+async def test_a_category_page_lists_the_catalogues_modules_in_the_visitors_language(
+    make_app, client_for
+):
+    client = client_for(make_app())
+    await sign_up_in_browser(client)
+    await client.get("/dashboard")
+
+    english = await client.get("/c/strategy")
+    csrf = csrf_of(english.text)
+    await client.post("/language", data={"csrf_token": csrf, "language": "es", "next": "/"})
+    spanish = await client.get("/c/strategy")
+
+    assert "Business foundation" in english.text
+    assert 'href="/c/strategy#strategy.foundation"' in english.text
+    assert "Universal Brief" in english.text
+    assert "In development" in english.text
+    assert "Fundamentos del negocio" in spanish.text
+    assert "En desarrollo" in spanish.text

@@ -1,24 +1,29 @@
 """The sidebar's tree: the seven categories, and below them what the module catalogue offers.
 
-Seam: the module catalogue (`xentri.catalog`, built separately) will supply each category's
-sub-categories and modules with their status. Until it exposes a loader, `categories()` returns
-the seven categories with no children; the sidebar template already renders `children` and
-`status`, so wiring the loader in here is the only change needed.
+The category names and summaries are the shell's own gettext strings; sub-categories and modules
+come from the module catalogue (`xentri.catalog.load_catalogue()`), which carries its names in
+both languages. Module statuses are the catalogue file's; overlaying the live ones an admin set
+(`xentri.catalog.current_statuses`) is the next step.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass, field, replace
 
+from xentri.catalog import load_catalogue
 from xentri.shell.i18n import N_
 
 
 @dataclass(frozen=True)
 class NavItem:
     slug: str
-    name: str  # a message id; templates translate it
-    status: str | None = None  # the catalogue's module status (e.g. "planned", "live")
+    names: dict[str, str]  # by language: the catalogue's own translations
+    status: str | None = None  # the catalogue's module status
     children: tuple[NavItem, ...] = field(default_factory=tuple)
+
+    def name_in(self, lang: str) -> str:
+        return self.names.get(lang) or self.names["en"]
 
 
 @dataclass(frozen=True)
@@ -49,14 +54,41 @@ CATEGORIES: tuple[NavCategory, ...] = (
     NavCategory("legal", N_("Legal"), N_("Contracts, compliance and policies.")),
 )
 
-
 # Words for the catalogue's module statuses and the org roles, as badges show them.
-STATUS_NAMES = {"planned": N_("Planned"), "beta": N_("Beta"), "live": N_("Live")}
+STATUS_NAMES = {
+    "planned": N_("Planned"),
+    "coming_soon": N_("Coming soon"),
+    "in_development": N_("In development"),
+    "beta": N_("Beta"),
+    "active": N_("Available"),
+}
 ROLE_NAMES = {"owner": N_("Owner"), "admin": N_("Admin"), "member": N_("Member")}
 
 
+@functools.cache
 def categories() -> tuple[NavCategory, ...]:
-    return CATEGORIES
+    catalogue = load_catalogue()
+    tree = []
+    for base in CATEGORIES:
+        found = catalogue.category(base.slug)
+        subs = found.subcategories if found is not None else ()
+        children = tuple(
+            NavItem(
+                slug=sub.id,
+                names={"en": sub.name.en, "es": sub.name.es},
+                children=tuple(
+                    NavItem(
+                        slug=module.id,
+                        names={"en": module.name.en, "es": module.name.es},
+                        status=str(module.status),
+                    )
+                    for module in sub.modules
+                ),
+            )
+            for sub in subs
+        )
+        tree.append(replace(base, children=children))
+    return tuple(tree)
 
 
 def category(slug: str) -> NavCategory | None:
