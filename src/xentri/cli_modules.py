@@ -7,6 +7,7 @@ import getpass
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
+import structlog
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -32,8 +33,18 @@ def sync_after_migrations(owner_url: str) -> SyncReport:
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise StartupError(f"module catalogue sync failed: {reason}") from None
-    if report.changed:
-        _print_report(report)
+    if report.changed or report.kept_admin_status:
+        # A log line, not console output: `xentri serve` may be logging JSON lines.
+        structlog.get_logger("xentri.catalog").info(
+            "module_catalogue_synced",
+            added=len(report.added),
+            updated=len(report.updated),
+            status_changes=[
+                f"{c.module_id}:{c.old_status}->{c.new_status}" for c in report.status_changes
+            ],
+            kept_admin_status=report.kept_admin_status,
+            retired=report.retired,
+        )
     return report
 
 

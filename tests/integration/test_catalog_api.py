@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -89,6 +90,16 @@ async def test_a_vote_counts_once_however_often_it_is_cast(ana, owner_conn):
     assert votes_in_db(owner_conn, ana.org_id, module_id) == [
         (ana.user_id, "Track repairs by WhatsApp")
     ]
+
+
+async def test_simultaneous_votes_of_one_person_make_one_vote(ana, owner_conn):
+    module_id = fresh_module(owner_conn)
+
+    responses = await asyncio.gather(*(vote(ana, module_id) for _ in range(6)))
+
+    assert [r.status_code for r in responses] == [200] * 6
+    assert len(votes_in_db(owner_conn, ana.org_id, module_id)) == 1
+    assert (await vote(ana, module_id)).json()["votes"] == 1
 
 
 async def test_voting_again_with_a_use_case_replaces_it(ana, owner_conn):
