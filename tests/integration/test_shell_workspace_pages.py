@@ -228,3 +228,21 @@ async def test_a_category_page_lists_the_catalogues_modules_in_the_visitors_lang
     assert "In development" in english.text
     assert "Fundamentos del negocio" in spanish.text
     assert "En desarrollo" in spanish.text
+
+
+async def test_a_browser_gets_a_not_found_page_in_its_language_and_programs_a_problem(
+    make_app, client_for
+):
+    client = client_for(make_app())
+    browser = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8", "accept-language": "es"}
+
+    page = await client.get("/no-such-page", headers=browser)
+    api = await client.get("/api/v1/no-such-thing", headers=browser)
+    program = await client.get("/no-such-page")
+
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "No encontramos esta página" in page.text
+    assert api.status_code == program.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"
+    assert program.headers["content-type"] == "application/problem+json"

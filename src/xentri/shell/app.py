@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from xentri.kernel.i18n import Catalogs, load_catalogs
 from xentri.shell.assets import Assets, assets_router
+from xentri.shell.error_pages import install_error_pages
 from xentri.shell.templating import Renderer
 from xentri.shell.views_auth import auth_pages
 from xentri.shell.views_invitations import invitation_pages
@@ -40,3 +41,4 @@ def install_shell(app: FastAPI) -> None:
     catalogs = load_catalogs(LOCALES_DIR)
     assets = Assets()
     app.state.shell = Shell(assets=assets, catalogs=catalogs, renderer=Renderer(catalogs, assets))
+    install_error_pages(app)
