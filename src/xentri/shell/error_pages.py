@@ -7,6 +7,7 @@ browser navigation (Accept: text/html) to a page path gets this page, in the per
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import cast
 
 import structlog
 from fastapi import FastAPI, Request
@@ -31,7 +32,8 @@ def wants_page(request: Request) -> bool:
 
 
 def install_error_pages(app: FastAPI) -> None:
-    problem_handler: Handler = app.exception_handlers[HTTPException]
+    # The kernel's handler (install_problem_handlers) is a coroutine function.
+    problem_handler = cast(Handler, app.exception_handlers[HTTPException])
 
     async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
