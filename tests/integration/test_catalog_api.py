@@ -60,6 +60,21 @@ async def test_modules_lists_the_whole_catalogue_in_order_with_statuses(ana):
     assert invoicing["voted"] is False
 
 
+async def test_one_module_with_my_vote(ana, owner_conn):
+    module_id = fresh_module(owner_conn)
+    await vote(ana, module_id, use_case="for the repair shop")
+
+    response = await ana.client.get(f"/api/v1/modules/{module_id}")
+    missing = await ana.client.get("/api/v1/modules/finance.teleportation")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["votes"], body["voted"], body["use_case"]) == (1, True, "for the repair shop")
+    assert body["description"] == {"en": "For a test.", "es": "Para una prueba."}
+    assert missing.status_code == 404
+    assert missing.json()["type"].endswith("module-not-found")
+
+
 async def test_modules_can_be_filtered_by_category(ana):
     response = await ana.client.get("/api/v1/modules", params={"category": "legal"})
 

@@ -24,6 +24,15 @@ async def list_modules(
     return [ModuleRead.of(view) for view in views]
 
 
+@router.get("/modules/{module_id}", summary="One module with its vote count and my vote")
+async def get_module(
+    request: Request, caller: CurrentCaller, module_id: str = ModuleId
+) -> ModuleRead:
+    async with user_transaction(engine_of(request), caller.user_id) as tx:
+        view = await service.get_module(tx=tx, module_id=module_id, user_id=caller.user_id)
+    return ModuleRead.of(view)
+
+
 @router.post(
     "/modules/{module_id}/vote",
     summary="Vote for a module (once per person; again updates the use case)",
