@@ -68,24 +68,18 @@ def test_the_dark_theme_is_kept_and_stays_readable(page, live_server, person):
 
 def test_sidebar_links_prefetch_on_hover_and_on_keyboard_focus(page, live_server, person):
     sign_up(page, live_server, person)
-    prefetched: list[str] = []
-    page.on(
-        "request",
-        lambda request: (
-            prefetched.append(request.url)
-            if request.headers.get("hx-preloaded") == "true"
-            else None
-        ),
-    )
     nav = page.get_by_role("navigation", name="Main")
 
-    nav.get_by_role("link", name="Brand").hover()
-    nav.get_by_role("link", name="Sales").focus()
-    page.wait_for_function("() => true")
-    page.wait_for_timeout(300)  # let the two background requests leave; no timing asserted
+    def prefetch_of(path: str):
+        return lambda request: (
+            request.url == f"{live_server}{path}" and request.headers.get("hx-preloaded") == "true"
+        )
 
-    assert f"{live_server}/c/brand" in prefetched
-    assert f"{live_server}/c/sales" in prefetched
+    with page.expect_request(prefetch_of("/c/brand")):
+        nav.get_by_role("link", name="Brand").hover()
+    with page.expect_request(prefetch_of("/c/sales")):
+        nav.get_by_role("link", name="Sales").focus()
+
     nav.get_by_role("link", name="Brand").click()
     page.wait_for_url(f"{live_server}/c/brand")
     assert page.get_by_role("heading", name="Brand", level=1).is_visible()
