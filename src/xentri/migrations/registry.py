@@ -1,5 +1,6 @@
 """Every table Alembic knows about, so `alembic check` sees drift across the whole schema."""
 
+from xentri.ai import tables as _ai_tables  # noqa: F401 - registers the tables
 from xentri.catalog import tables as _catalog_tables  # noqa: F401 - registers the tables
 from xentri.identity import tables as _identity_tables  # noqa: F401 - registers the tables
 from xentri.kernel.db.metadata import metadata
