@@ -246,3 +246,33 @@ async def test_a_browser_gets_a_not_found_page_in_its_language_and_programs_a_pr
     assert api.status_code == program.status_code == 404
     assert api.headers["content-type"] == "application/problem+json"
     assert program.headers["content-type"] == "application/problem+json"
+
+
+@pytest.fixture
+async def synced_catalogue(servers):
+    from xentri.catalog.sync import sync_database
+
+    await sync_database(servers.owner_url, reset_statuses=True)
+    yield
+    await sync_database(servers.owner_url, reset_statuses=True)
+
+
+async def test_a_category_page_shows_the_status_an_admin_set(
+    make_app, client_for, owner_conn, synced_catalogue
+):
+    from xentri.contracts.events import SYSTEM_ORG_ID
+
+    client = client_for(make_app())
+    await sign_up_in_browser(client)
+    await client.get("/dashboard")
+    with as_org(owner_conn, SYSTEM_ORG_ID):
+        owner_conn.execute(
+            "update modules set status = 'beta', status_source = 'admin' "
+            "where id = 'strategy.universal_brief'"
+        )
+
+    page = await client.get("/c/strategy")
+
+    item = re.search(r"Universal Brief</span>\s*(<span[^>]*>[^<]*</span>)", page.text)
+    assert item is not None
+    assert ">Beta<" in item.group(1)

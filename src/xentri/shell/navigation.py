@@ -2,8 +2,8 @@
 
 The category names and summaries are the shell's own gettext strings; sub-categories and modules
 come from the module catalogue (`xentri.catalog.load_catalogue()`), which carries its names in
-both languages. Module statuses are the catalogue file's; overlaying the live ones an admin set
-(`xentri.catalog.current_statuses`) is the next step.
+both languages. The statuses here are the file's; pages that show them overlay the live ones
+(`xentri.catalog.current_statuses`), since an admin may have moved a module on.
 """
 
 from __future__ import annotations

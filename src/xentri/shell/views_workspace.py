@@ -10,13 +10,15 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from xentri.catalog import current_statuses
+from xentri.contracts.events import SYSTEM_ORG_ID
 from xentri.identity import orgs
 from xentri.identity.caller_org import forget_session_org
 from xentri.identity.errors import OrgNotFoundError
 from xentri.identity.http import engine_of, org_scope
 from xentri.identity.schemas import OrgCreate
 from xentri.identity.sessions import set_active_org
-from xentri.kernel.db.tenant import user_transaction
+from xentri.kernel.db.tenant import tenant_transaction, user_transaction
 from xentri.shell.forms import Form, field_errors, read_form
 from xentri.shell.frame import load_frame, needs_sign_in
 from xentri.shell.i18n import N_
@@ -48,7 +50,10 @@ async def category_page(request: Request, visitor: CurrentVisitor, slug: str) ->
     if found is None:
         raise HTTPException(status_code=404)
     frame = await load_frame(request, visitor)
-    context = {"frame": frame, "section": found.slug, "category": found}
+    # The file's statuses are the default; an admin may have moved a module on since.
+    async with tenant_transaction(engine_of(request), SYSTEM_ORG_ID) as tx:
+        statuses = await current_statuses(tx=tx)
+    context = {"frame": frame, "section": found.slug, "category": found, "statuses": statuses}
     return render(request, visitor, "app/category.html", context)
 
 
