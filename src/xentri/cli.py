@@ -13,6 +13,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from xentri.cli_agents import agents_app
 from xentri.cli_events import events_app
 from xentri.cli_modules import modules_app
 from xentri.kernel.config import Settings, mask_url_password
@@ -33,6 +34,7 @@ schemas_app = typer.Typer(
 app.add_typer(schemas_app, name="schemas")
 app.add_typer(events_app, name="events")
 app.add_typer(modules_app, name="modules")
+app.add_typer(agents_app, name="agents")
 ROOT_OPTION = typer.Option(Path(), help="Repository root holding schemas/ and docs/events/.")
 
 err = Console(stderr=True, soft_wrap=True)
