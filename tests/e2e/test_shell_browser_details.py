@@ -121,3 +121,23 @@ def test_no_serious_accessibility_problems_on_the_shells_pages(browser, live_ser
     finally:
         context.close()
     assert {path: problems for path, problems in found.items() if problems} == {}
+
+
+def test_a_skeleton_shows_while_the_content_loads(page, live_server, person):
+    sign_up(page, live_server, person)
+    held = []
+    page.route("**/c/finance", held.append)
+    skeleton = page.locator("#content-skeleton")
+    assert not skeleton.is_visible()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Finance").click()
+
+    skeleton.wait_for(state="visible")
+    assert not page.locator("#content").is_visible()
+    shot(page, "13-skeleton")
+    # The hover's prefetch and the click's request are both held here: let them all go.
+    for route in held:
+        route.continue_()
+    page.unroute("**/c/finance")
+    page.get_by_role("heading", name="Finance", level=1).wait_for()
+    assert not skeleton.is_visible()
