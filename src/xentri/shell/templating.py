@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from babel.dates import format_datetime
-from babel.numbers import format_decimal
 from fastapi import Request
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -14,6 +11,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from xentri.kernel.i18n import SUPPORTED_LANGUAGES, Catalogs
 from xentri.shell import csrf
 from xentri.shell.assets import Assets
+from xentri.shell.formatting import datetime_in, money_in, number_in
 from xentri.shell.i18n import LANGUAGE_NAMES
 from xentri.shell.navigation import ROLE_NAMES, STATUS_NAMES, categories
 from xentri.shell.notices import NOTICE_COOKIE, pending_notice, set_notice
@@ -50,16 +48,13 @@ class Renderer:
             role_names=ROLE_NAMES,
             status_names=STATUS_NAMES,
         )
-        env.filters["datetime"] = lambda value, fmt="medium": _datetime(value, fmt, lang)
-        env.filters["number"] = lambda value: format_decimal(value, locale=lang)
+        env.filters["datetime"] = lambda value, fmt="medium": datetime_in(value, lang, fmt)
+        env.filters["number"] = lambda value: number_in(value, lang)
+        env.filters["money"] = lambda minor, currency: money_in(minor, currency, lang)
         return env
 
     def render(self, lang: str, template: str, context: dict[str, Any]) -> str:
         return self.envs[lang].get_template(template).render(context)
-
-
-def _datetime(value: datetime | None, fmt: str, lang: str) -> str:
-    return "" if value is None else format_datetime(value, fmt, locale=lang)
 
 
 def is_htmx(request: Request) -> bool:
