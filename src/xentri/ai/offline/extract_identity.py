@@ -1,0 +1,241 @@
+"""Who and where: the business's name, the people, places, team size and founding year."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from xentri.ai.offline.analysis import NAME_RUN, PERSON_RUN, Analysis, span
+from xentri.ai.offline.dates import MONTHS
+from xentri.ai.offline.facts import (
+    BusinessNameFact,
+    LocationFact,
+    PersonFact,
+    TeamSizeFact,
+    YearFoundedFact,
+)
+from xentri.ai.offline.places import lookup
+from xentri.ai.offline.text import clean_phrase, fold
+
+_QUOTED = re.compile(r"[\"“«']([^\"”»']{2,60})[\"”»']")
+_TRAILING_CONNECTOR = re.compile(r"(?:\s+(?:de|del|la|las|los|the|of|y|and|&))+$")
+_ROLES = {
+    "partner": "partner", "business partner": "partner", "cofounder": "partner",
+    "co-founder": "partner", "socio": "partner", "socia": "partner", "cofundador": "partner",
+    "cofundadora": "partner", "manager": "staff", "assistant": "staff", "gerente": "staff",
+    "asistente": "staff",
+}  # fmt: skip
+
+
+def extract_business_names(analysis: Analysis) -> list[BusinessNameFact]:
+    text, lexicon = analysis.text, analysis.lexicon
+    found: list[BusinessNameFact] = []
+    for cue in lexicon.business_name_cues:
+        pattern = re.compile(rf"(?:{cue})[ \t]+[\"“«']?(?P<name>{NAME_RUN})", re.IGNORECASE)
+        for match in pattern.finditer(text):
+            name = _trim_name(match.group("name"))
+            start = match.start("name")
+            if not name or _is_not_a_business(name, analysis):
+                continue
+            at_start = cue.startswith("^")
+            found.append(_business(analysis, name, start, 0.6 if at_start else 0.9))
+    for match in _QUOTED.finditer(text):
+        name = clean_phrase(match.group(1))
+        if name[:1].isupper() and not _is_not_a_business(name, analysis):
+            found.append(_business(analysis, name, match.start(1), 0.7))
+    for match in re.finditer(NAME_RUN, text):
+        name = _trim_name(match.group())
+        words = [fold(word) for word in name.split()]
+        nouns = {fold(noun) for noun in lexicon.business_nouns}
+        if len(words) >= 2 and (words[0] in nouns or words[-1] in nouns):
+            if not _is_not_a_business(name, analysis):
+                found.append(_business(analysis, name, match.start(), 0.6))
+    return _best_per_name(found)
+
+
+def _business(analysis: Analysis, name: str, start: int, confidence: float) -> BusinessNameFact:
+    return BusinessNameFact(
+        name=name, span=span(start, start + len(name)), text=name, confidence=confidence
+    )
+
+
+def _trim_name(raw: str) -> str:
+    return _TRAILING_CONNECTOR.sub("", clean_phrase(raw)).rstrip(".")
+
+
+def _is_not_a_business(name: str, analysis: Analysis) -> bool:
+    words = name.split()
+    if fold(words[0]) in {fold(word) for word in analysis.lexicon.not_names}:
+        return True
+    if len(words) == 1 and (fold(name) in MONTHS or (name.isupper() and len(name) <= 3)):
+        return True
+    return lookup(name) is not None
+
+
+def _best_per_name(facts: list[BusinessNameFact]) -> list[BusinessNameFact]:
+    best: dict[str, BusinessNameFact] = {}
+    for fact in sorted(facts, key=lambda f: (-f.confidence, f.span.start)):
+        key = fold(fact.name)
+        overlapping = any(
+            fact.span.start < kept.span.end and kept.span.start < fact.span.end
+            for kept in best.values()
+        )
+        if key not in best and not overlapping:
+            best[key] = fact
+    return sorted(best.values(), key=lambda f: f.span.start)
+
+
+def extract_people(analysis: Analysis, business: list[BusinessNameFact]) -> list[PersonFact]:
+    text, lexicon = analysis.text, analysis.lexicon
+    not_names = {fold(word) for word in lexicon.not_names}
+    people: dict[str, PersonFact] = {}
+    for template in lexicon.person_patterns:
+        pattern = re.compile(template.replace("{NAME}", PERSON_RUN), re.IGNORECASE)
+        for match in pattern.finditer(text):
+            name = _trim_name(match.group("name"))
+            start = match.start("name")
+            end = start + len(name)
+            first = fold(name.split()[0]) if name else ""
+            if not name or first in not_names or first in MONTHS or lookup(name) is not None:
+                continue
+            if any(f.span.start <= start < f.span.end for f in business):
+                continue
+            if fold(name) in {fold(f.name) for f in business}:
+                continue
+            role_text = match.groupdict().get("role")
+            role = _ROLES.get(fold(role_text), "family") if role_text else None
+            if role is None and _speaker_cue(match.group()):
+                role = "owner"
+            fact = PersonFact(
+                name=name, role=role, span=span(start, end), text=name, confidence=0.85
+            )
+            people.setdefault(fold(name), fact)
+    return sorted(people.values(), key=lambda f: f.span.start)
+
+
+def _speaker_cue(matched: str) -> bool:
+    return bool(
+        re.match(r"(?i)(my name|i'?m|i am|this is|name'?s|me llamo|mi nombre|soy)", matched)
+    )
+
+
+def extract_locations(analysis: Analysis) -> list[LocationFact]:
+    text = analysis.text
+    places: list[LocationFact] = []
+    strong_cues = r"(?:based\s+in|located\s+in|ubicad[oa]s?\s+en|estamos\s+en|basad[oa]s?\s+en)"
+    for match in re.finditer(NAME_RUN, text):
+        for phrase, start in _sub_phrases(match.group(), match.start()):
+            place = lookup(phrase)
+            before = text[max(0, start - 16) : start]
+            if place is None and re.search(rf"(?i){strong_cues}\s+$", before):
+                places.append(
+                    LocationFact(city=phrase, span=span(start, start + len(phrase)),
+                                 text=phrase, confidence=0.6)
+                )  # fmt: skip
+                break
+            if place is None:
+                continue
+            places.append(
+                LocationFact(
+                    city=place.city,
+                    region=place.region,
+                    country=place.country,
+                    span=span(start, start + len(phrase)),
+                    text=phrase,
+                    confidence=0.85,
+                )  # fmt: skip
+            )
+            break
+    return _merge_city_and_region(places, text)
+
+
+def _sub_phrases(run: str, offset: int) -> Iterator[tuple[str, int]]:
+    """The run itself, then shorter pieces left to right ("Austin Texas" -> "Austin")."""
+    words = [(m.group(), m.start()) for m in re.finditer(r"\S+", run)]
+    for size in range(len(words), 0, -1):
+        for first in range(len(words) - size + 1):
+            piece = words[first : first + size]
+            phrase = run[piece[0][1] : piece[-1][1] + len(piece[-1][0])].rstrip(".,")
+            yield phrase, offset + piece[0][1]
+
+
+def _merge_city_and_region(places: list[LocationFact], text: str) -> list[LocationFact]:
+    merged: list[LocationFact] = []
+    for place in places:
+        previous = merged[-1] if merged else None
+        between = text[previous.span.end : place.span.start] if previous else ""
+        joins = re.fullmatch(r"\s*,?\s*(?:\(|en\s+|in\s+)?", between) is not None
+        if (
+            previous is not None
+            and joins
+            and previous.city is not None
+            and place.city is None
+            and (previous.country in {None, place.country})
+        ):
+            merged[-1] = LocationFact(
+                city=previous.city,
+                region=place.region or previous.region,
+                country=place.country or previous.country,
+                span=span(previous.span.start, place.span.end),
+                text=text[previous.span.start : place.span.end],
+                confidence=max(previous.confidence, place.confidence),
+            )
+            continue
+        merged.append(place)
+    return merged
+
+
+def _count_at(analysis: Analysis, start: int, end: int) -> int | None:
+    raw = analysis.text[start:end]
+    if raw.isdigit():
+        return int(raw)
+    for number in analysis.numbers:
+        if number.start == start and not number.ordinal and not number.article:
+            if number.value == number.value.to_integral_value() and 0 < number.value < 10_000:
+                return int(number.value)
+    return None
+
+
+def extract_team_size(analysis: Analysis, goal_spans: list[tuple[int, int]]) -> list[TeamSizeFact]:
+    text, lexicon = analysis.text, analysis.lexicon
+    for pattern in lexicon.team_patterns:
+        for match in re.finditer(pattern, text, re.IGNORECASE):
+            if any(start <= match.start() < end for start, end in goal_spans):
+                continue
+            count = _count_at(analysis, match.start("count"), match.end("count"))
+            if count is not None and count < 1000:
+                return [
+                    TeamSizeFact(people=count, span=span(match.start(), match.end()),
+                                 text=match.group(), confidence=0.8)
+                ]  # fmt: skip
+    for pattern in lexicon.solo_patterns:
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match:
+            return [
+                TeamSizeFact(people=1, span=span(match.start(), match.end()),
+                             text=match.group(), confidence=0.7)
+            ]  # fmt: skip
+    return []
+
+
+def extract_year_founded(analysis: Analysis) -> list[YearFoundedFact]:
+    text, lexicon, today = analysis.text, analysis.lexicon, analysis.today
+    for pattern in lexicon.founded_patterns:
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match and int(match.group("year")) <= today.year:
+            return [
+                YearFoundedFact(year=int(match.group("year")),
+                                span=span(match.start("year"), match.end("year")),
+                                text=match.group("year"), confidence=0.85)
+            ]  # fmt: skip
+    for pattern in lexicon.years_in_business_patterns:
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match:
+            years = _count_at(analysis, match.start("years"), match.end("years"))
+            if years is not None and years < 150:
+                return [
+                    YearFoundedFact(year=today.year - years,
+                                    span=span(match.start(), match.end()),
+                                    text=match.group(), confidence=0.6)
+                ]  # fmt: skip
+    return []

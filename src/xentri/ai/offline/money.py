@@ -1,0 +1,158 @@
+"""Amounts of money in running text: symbol, code or word, resolved to an ISO currency."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from xentri.ai.offline.currencies import (
+    NATIONALITY,
+    SYMBOLS,
+    WORDS,
+    is_iso_code,
+    minor_units,
+    resolve_dollar_sign,
+    resolve_peso,
+)
+from xentri.ai.offline.facts import Language, Money
+from xentri.ai.offline.numbers import NumberMention, find_number_mentions
+from xentri.ai.offline.text import fold
+
+_SYMBOLS_LONGEST_FIRST = sorted(SYMBOLS, key=len, reverse=True)
+_WORD_AFTER = re.compile(r"\s*(?:de\s+)?([^\W\d_]+)(?:\s+([^\W\d_]+))?", re.UNICODE)
+_CODE_BEFORE = re.compile(r"\b([A-Z]{3})\s?\$?\s*$")
+_CODE_AFTER = re.compile(r"\s?([A-Z]{3})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyMention:
+    money: Money
+    start: int
+    end: int
+    number: NumberMention
+
+
+def to_minor_units(amount: Decimal, currency: str) -> int:
+    exponent = minor_units(currency)
+    return int((amount * (Decimal(10) ** exponent)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def to_amount(money: Money) -> Decimal:
+    return Decimal(money.minor_units).scaleb(-minor_units(money.currency))
+
+
+def find_money(
+    text: str,
+    *,
+    language: Language,
+    default_currency: str | None = None,
+    countries: Sequence[str] = (),
+    numbers: Sequence[NumberMention] | None = None,
+) -> list[MoneyMention]:
+    """Every amount with a currency marker; a bare number is never taken for money."""
+    mentions = numbers if numbers is not None else find_number_mentions(text, language=language)
+    found: list[MoneyMention] = []
+    for number in mentions:
+        if number.ordinal or number.article:
+            continue
+        resolved = _currency_around(
+            text, number, language=language, default_currency=default_currency, countries=countries
+        )
+        if resolved is None:
+            continue
+        currency, start, end = resolved
+        money = Money(minor_units=to_minor_units(number.value, currency), currency=currency)
+        found.append(MoneyMention(money=money, start=start, end=end, number=number))
+    return found
+
+
+def parse_money(
+    text: str, *, language: Language = "en", default_currency: str | None = None
+) -> Money | None:
+    """The first amount of money in a short string such as "MXN 1,200.50" or "€30"."""
+    found = find_money(text, language=language, default_currency=default_currency)
+    return found[0].money if found else None
+
+
+def _currency_around(
+    text: str,
+    number: NumberMention,
+    *,
+    language: Language,
+    default_currency: str | None,
+    countries: Sequence[str],
+) -> tuple[str, int, int] | None:
+    before = text[max(0, number.start - 8) : number.start]
+    start, end = number.start, number.end
+    prefix_currency: str | None = None
+    dollar_sign = False
+    stripped = before.rstrip()
+    for symbol in _SYMBOLS_LONGEST_FIRST:
+        if stripped.endswith(symbol) and _symbol_stands_alone(stripped, symbol):
+            prefix_currency = SYMBOLS[symbol]
+            start = number.start - (len(before) - len(stripped)) - len(symbol)
+            break
+    if prefix_currency is None and stripped.endswith("$"):
+        dollar_sign = True
+        start = number.start - (len(before) - len(stripped)) - 1
+        code = _CODE_BEFORE.search(stripped)
+        if code and is_iso_code(code.group(1)):
+            prefix_currency = code.group(1)
+            start = number.start - len(before) + code.start()
+    if prefix_currency is None and not dollar_sign:
+        code = _CODE_BEFORE.search(before)
+        if code and is_iso_code(code.group(1)):
+            prefix_currency = code.group(1)
+            start = number.start - len(before) + code.start()
+    after = text[number.end :]
+    suffix_currency, suffix_length = _currency_after(after, number)
+    if suffix_currency is not None or suffix_length:
+        end = number.end + suffix_length
+    if suffix_currency == "PESO":
+        suffix_currency = resolve_peso(default_currency=default_currency, countries=countries)
+    currency = prefix_currency or suffix_currency
+    if currency is None and dollar_sign:
+        currency = resolve_dollar_sign(
+            default_currency=default_currency, countries=countries, language=language
+        )
+    if currency is None:
+        return None
+    return currency, start, end
+
+
+def _symbol_stands_alone(before: str, symbol: str) -> bool:
+    """A letter symbol ("Q", "S/") counts only when not the tail of a word ("IQ 5")."""
+    preceding = before[: len(before) - len(symbol)]
+    return not (symbol[0].isalpha() and preceding[-1:].isalpha())
+
+
+def _currency_after(after: str, number: NumberMention) -> tuple[str | None, int]:
+    """The currency named right after a number, and how many characters name it.
+
+    Returns ("PESO", n) for a peso whose country is left to context.
+    """
+    if after.lstrip(" ").startswith("€") or after.lstrip(" ").startswith("£"):
+        symbol_at = len(after) - len(after.lstrip(" "))
+        return SYMBOLS[after[symbol_at]], symbol_at + 1
+    code = _CODE_AFTER.match(after)
+    if code and is_iso_code(code.group(1)):
+        return code.group(1), code.end()
+    words = _WORD_AFTER.match(after)
+    if not words:
+        return None, 0
+    first = fold(words.group(1))
+    if first not in WORDS and first in NATIONALITY and words.group(2):
+        # "20 Canadian dollars": the adjective comes first in English.
+        second = fold(words.group(2))
+        if second in WORDS:
+            return NATIONALITY[first], words.end()
+    if first not in WORDS:
+        return None, 0
+    if first == "sol" and number.value != 1:
+        return None, 0  # "sol" is the sun unless it is one sol
+    second = fold(words.group(2) or "")
+    if second in NATIONALITY:
+        return NATIONALITY[second], words.end()
+    return WORDS[first] or "PESO", words.end(1)
