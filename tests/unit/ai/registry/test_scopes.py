@@ -111,3 +111,15 @@ def test_get_and_for_category_refuse_unknown_names():
         registry.get("finance.cfo")
     with pytest.raises(UnknownAgentError, match="no category 'marketing'"):
         registry.for_category("marketing")
+
+
+def test_a_copilots_subagents_are_its_categorys_five_in_sidebar_order():
+    registry = load_agent_registry()
+
+    assert [a.id for a in registry.subagents_of("operations.copilot")] == [
+        "operations.work_agent",
+        "operations.scheduling_agent",
+        "operations.resources_agent",
+        "operations.delivery_agent",
+        "operations.quality_agent",
+    ]
