@@ -75,7 +75,9 @@ _THIS_MONTH = re.compile(
     r"fin(?:al)?\s+de(?:l)?\s+mes)\b"
 )
 _YEAR_ONLY = re.compile(
-    r"\b(?:by|in|before|until|para|en|antes\s+de(?:l)?|hasta)\s+(?:el\s+)?(\d{4})\b"
+    r"\b(?:by|in|before|until|para|en|antes\s+de(?:l)?|hasta|(?:the\s+)?end\s+of|"
+    r"(?:a\s+)?finales\s+de(?:l)?|(?:a\s+|al\s+)?fin(?:al)?\s+de(?:l)?)\s+(?:el\s+)?"
+    r"(?:a[nñ]o\s+)?(\d{4})\b"
 )
 _WITHIN = re.compile(
     r"\b(?:en\s+los\s+pr[oó]ximos|en\s+las\s+pr[oó]ximas|over\s+the\s+next|within|dentro\s+de|in|en)"

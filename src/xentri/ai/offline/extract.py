@@ -54,7 +54,8 @@ def extract_facts(
         money=[],
         dates=find_dates(text, today=today, numbers=numbers),
     )
-    business = extract_business_names(analysis)
+    people = extract_people(analysis)
+    business = extract_business_names(analysis, people)
     locations = [
         place
         for place in extract_locations(analysis)
@@ -68,7 +69,6 @@ def extract_facts(
         countries=analysis.countries,
         numbers=numbers,
     )
-    people = extract_people(analysis, business)
     analysis.claimed = [*business, *people, *locations]
     goals = extract_goals(analysis, expecting_goal=expecting is BriefSection.GOALS)
     goal_spans = [(goal.span.start, goal.span.end) for goal in goals]
@@ -77,7 +77,7 @@ def extract_facts(
         *people,
         *locations,
         *extract_offerings(analysis, goals),
-        *extract_audience(analysis, expecting=expecting is BriefSection.AUDIENCE),
+        *extract_audience(analysis, goal_spans, expecting=expecting is BriefSection.AUDIENCE),
         *goals,
         *extract_tone(analysis, expecting=expecting is BriefSection.BRAND_VOICE),
         *extract_team_size(analysis, goal_spans),

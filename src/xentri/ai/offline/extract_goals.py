@@ -14,12 +14,6 @@ _PART_SPLIT = re.compile(
     r",?\s+(?:and\s+(?:also\s+)?|y\s+(?:también\s+)?|e\s+|plus\s+|además\s+de\s+)|;\s*",
     re.IGNORECASE,
 )
-_GROWTH = re.compile(
-    r"\b(?:double|triple|open|opening|expand|launch|hire|grow|reach|get\s+to|hit|increase|"
-    r"duplicar|triplicar|abrir|expandir|lanzar|contratar|crecer|llegar\s+a|alcanzar|aumentar|"
-    r"conseguir|tener|sumar|vender|facturar|ganar|make|earn|sell|sign|get)\b",
-    re.IGNORECASE,
-)
 _PER_PERIOD = re.compile(
     r"^\s*(?:/\s*|per\s+|a\s+|an\s+|al\s+|por\s+|cada\s+|each\s+|every\s+)?"
     r"(month|mes|year|año|week|semana|day|día|mo)\b|^\s*(monthly|mensuales|mensual|yearly|"
@@ -37,8 +31,8 @@ _PERIODS = {
 _LEADING_JOIN = re.compile(r"^(?:and|y|e|also|también|plus)\s+", re.IGNORECASE)
 
 
-def _has_goal_cue(sentence: str, cues: tuple[str, ...]) -> bool:
-    folded = fold(sentence)
+def _mentions(part: str, cues: tuple[str, ...]) -> bool:
+    folded = fold(part)
     return any(re.search(rf"(?<!\w){re.escape(fold(cue))}(?!\w)", folded) for cue in cues)
 
 
@@ -46,15 +40,22 @@ def extract_goals(analysis: Analysis, *, expecting_goal: bool = False) -> list[G
     text, lexicon = analysis.text, analysis.lexicon
     goals: list[GoalFact] = []
     for sentence_start, sentence_end in sentence_bounds(text):
-        sentence = text[sentence_start:sentence_end]
-        if not (expecting_goal or _has_goal_cue(sentence, lexicon.goal_cues)):
-            continue
         sentence_dates = [
             d for d in analysis.dates
             if sentence_start <= d.start < sentence_end and d.value >= analysis.today
         ]  # fmt: skip
+        previous_was_goal = False
         for part_start, part_end in _parts(text, sentence_start, sentence_end, analysis):
+            part = text[part_start:part_end]
+            intends = expecting_goal or _mentions(part, lexicon.goal_cues)
+            grows = _mentions(part, lexicon.growth_verbs)
+            # "Open since 2014" is history, "open a second shop in March" a goal: a growth verb
+            # alone needs a future date, or to continue a goal begun earlier in the sentence.
+            if not (intends or (grows and (sentence_dates or previous_was_goal))):
+                previous_was_goal = False
+                continue
             goal = _goal_in(analysis, part_start, part_end, sentence_dates)
+            previous_was_goal = goal is not None
             if goal is not None:
                 goals.append(goal)
     return goals
@@ -69,7 +70,9 @@ def _parts(text: str, start: int, end: int, analysis: Analysis) -> list[tuple[in
     pieces = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
     merged: list[tuple[int, int]] = []
     for piece in pieces:
-        if (merged and not _has_quantity(analysis, *piece)) or (merged and not _has_quantity(analysis, *merged[-1])):
+        if (merged and not _has_quantity(analysis, *piece)) or (
+            merged and not _has_quantity(analysis, *merged[-1])
+        ):
             merged[-1] = (merged[-1][0], piece[1])
         else:
             merged.append(piece)
@@ -107,8 +110,7 @@ def _goal_in(
     deadline = dates[0].value if dates else None
     if deadline is None and sentence_dates:
         deadline = sentence_dates[0].value
-    growth = _GROWTH.search(part) is not None
-    if target is None and not money and not (growth and (deadline or metric)):
+    if target is None and not money and not (deadline or metric):
         return None
     target_money = money[0].money if money else None
     per = None

@@ -27,11 +27,37 @@ _ROLES = {
 }  # fmt: skip
 
 
-def extract_business_names(analysis: Analysis) -> list[BusinessNameFact]:
+_ARTICLES = frozenset({"el", "la", "los", "las", "the"})
+_AND_ME = re.compile(r"\s+(?:y\s+yo|and\s+me|and\s+myself|plus\s+me|más\s+yo)\b", re.IGNORECASE)
+
+
+def extract_business_names(analysis: Analysis, people: list[PersonFact]) -> list[BusinessNameFact]:
     text, lexicon = analysis.text, analysis.lexicon
     found: list[BusinessNameFact] = []
+    nouns = "|".join(sorted((re.escape(n) for n in lexicon.business_nouns), key=len, reverse=True))
+    # "the consultorio Sonrisa Plena", "my little company, Nube Labs"
+    after_noun = re.compile(rf"(?<!\w)(?:{nouns})\s*,?[ \t]+(?P<name>{NAME_RUN})")
+    # "Tierra Viva, una tienda...", "Petal & Stem is a flower shop"
+    appositive = re.compile(
+        rf"(?P<name>{NAME_RUN})(?:\s*,\s*|\s+(?:is|es)\s+)(?:a|an|un|una)\s", re.IGNORECASE
+    )
+    for pattern, confidence in ((after_noun, 0.75), (appositive, 0.7)):
+        for match in pattern.finditer(text):
+            name = _trim_name(match.group("name"), lexicon.sentence_openers)
+            if name and not _is_not_a_business(name, analysis):
+                found.append(
+                    _business(analysis, name, text.find(name, match.start("name")), confidence)
+                )
+    opening = re.match(rf"\s*(?P<name>{NAME_RUN})", text)
+    if opening and len(opening.group("name").split()) >= 2:
+        name = _trim_name(opening.group("name"), lexicon.sentence_openers)
+        if not _is_not_a_business(name, analysis):
+            found.append(_business(analysis, name, text.index(name), 0.55))
     for cue in lexicon.business_name_cues:
-        pattern = re.compile(rf"(?:{cue})[ \t]+[\"“«']?(?P<name>{NAME_RUN})", re.IGNORECASE)
+        pattern = re.compile(
+            rf"(?:{cue})[ \t]+(?:(?:el|la|los|las|the)[ \t]+)?[\"“«']?(?P<name>{NAME_RUN})",
+            re.IGNORECASE,
+        )
         for match in pattern.finditer(text):
             name = _trim_name(match.group("name"))
             start = match.start("name")
@@ -50,6 +76,11 @@ def extract_business_names(analysis: Analysis) -> list[BusinessNameFact]:
         if len(words) >= 2 and (words[0] in nouns or words[-1] in nouns):
             if not _is_not_a_business(name, analysis):
                 found.append(_business(analysis, name, match.start(), 0.6))
+    people_spans = [(p.span.start, p.span.end) for p in people]
+    found = [
+        fact for fact in found
+        if not any(s < fact.span.end and fact.span.start < e for s, e in people_spans)
+    ]  # fmt: skip
     return _best_per_name(found)
 
 
@@ -59,12 +90,18 @@ def _business(analysis: Analysis, name: str, start: int, confidence: float) -> B
     )
 
 
-def _trim_name(raw: str) -> str:
-    return _TRAILING_CONNECTOR.sub("", clean_phrase(raw)).rstrip(".")
+def _trim_name(raw: str, openers: frozenset[str] = frozenset()) -> str:
+    name = _TRAILING_CONNECTOR.sub("", clean_phrase(raw)).rstrip(".")
+    first, _, rest = name.partition(" ")
+    if rest and fold(first) in openers:
+        return rest
+    return name
 
 
 def _is_not_a_business(name: str, analysis: Analysis) -> bool:
     words = name.split()
+    if fold(words[0]) in _ARTICLES and len(words) > 1:
+        words = words[1:]
     if fold(words[0]) in {fold(word) for word in analysis.lexicon.not_names}:
         return True
     if len(words) == 1 and (fold(name) in MONTHS or (name.isupper() and len(name) <= 3)):
@@ -85,7 +122,7 @@ def _best_per_name(facts: list[BusinessNameFact]) -> list[BusinessNameFact]:
     return sorted(best.values(), key=lambda f: f.span.start)
 
 
-def extract_people(analysis: Analysis, business: list[BusinessNameFact]) -> list[PersonFact]:
+def extract_people(analysis: Analysis) -> list[PersonFact]:
     text, lexicon = analysis.text, analysis.lexicon
     not_names = {fold(word) for word in lexicon.not_names}
     people: dict[str, PersonFact] = {}
@@ -97,10 +134,6 @@ def extract_people(analysis: Analysis, business: list[BusinessNameFact]) -> list
             end = start + len(name)
             first = fold(name.split()[0]) if name else ""
             if not name or first in not_names or first in MONTHS or lookup(name) is not None:
-                continue
-            if any(f.span.start <= start < f.span.end for f in business):
-                continue
-            if fold(name) in {fold(f.name) for f in business}:
                 continue
             role_text = match.groupdict().get("role")
             role = _ROLES.get(fold(role_text), "family") if role_text else None
@@ -120,21 +153,17 @@ def _speaker_cue(matched: str) -> bool:
 
 
 def extract_locations(analysis: Analysis) -> list[LocationFact]:
-    text = analysis.text
+    text, lexicon = analysis.text, analysis.lexicon
     places: list[LocationFact] = []
-    strong_cues = r"(?:based\s+in|located\s+in|ubicad[oa]s?\s+en|estamos\s+en|basad[oa]s?\s+en)"
+    not_places = {fold(word) for word in lexicon.not_names} | set(MONTHS)
     for match in re.finditer(NAME_RUN, text):
-        for phrase, start in _sub_phrases(match.group(), match.start()):
-            place = lookup(phrase)
-            before = text[max(0, start - 16) : start]
-            if place is None and re.search(rf"(?i){strong_cues}\s+$", before):
-                places.append(
-                    LocationFact(city=phrase, span=span(start, start + len(phrase)),
-                                 text=phrase, confidence=0.6)
-                )  # fmt: skip
-                break
-            if place is None:
-                continue
+        known = next(
+            ((phrase, start, place) for phrase, start in _sub_phrases(match.group(), match.start())
+             if (place := lookup(phrase)) is not None),
+            None,
+        )  # fmt: skip
+        if known is not None:
+            phrase, start, place = known
             places.append(
                 LocationFact(
                     city=place.city,
@@ -145,8 +174,20 @@ def extract_locations(analysis: Analysis) -> list[LocationFact]:
                     confidence=0.85,
                 )  # fmt: skip
             )
-            break
+            continue
+        phrase = _trim_name(match.group())
+        before = text[max(0, match.start() - 16) : match.start()]
+        strong = re.search(rf"(?i){_STRONG_PLACE_CUES}\s+$", before) is not None
+        weak = re.search(r"(?:\bin|\ben|\bnear|\bcerca\s+de)\s+$", before) is not None
+        if (strong or weak) and phrase and fold(phrase.split()[0]) not in not_places:
+            places.append(
+                LocationFact(city=phrase, span=span(match.start(), match.start() + len(phrase)),
+                             text=phrase, confidence=0.6 if strong else 0.45)
+            )  # fmt: skip
     return _merge_city_and_region(places, text)
+
+
+_STRONG_PLACE_CUES = r"(?:based\s+in|located\s+in|ubicad[oa]s?\s+en|estamos\s+en|basad[oa]s?\s+en)"
 
 
 def _sub_phrases(run: str, offset: int) -> Iterator[tuple[str, int]]:
@@ -203,6 +244,8 @@ def extract_team_size(analysis: Analysis, goal_spans: list[tuple[int, int]]) -> 
             if any(start <= match.start() < end for start, end in goal_spans):
                 continue
             count = _count_at(analysis, match.start("count"), match.end("count"))
+            if count is not None and _AND_ME.match(text, match.end()):
+                count += 1  # "three barbers and me"
             if count is not None and count < 1000:
                 return [
                     TeamSizeFact(people=count, span=span(match.start(), match.end()),

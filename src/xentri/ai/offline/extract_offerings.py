@@ -16,11 +16,12 @@ _LINK_BEFORE_PRICE = re.compile(
     r"(?:\s+|^)(?:for|at|is|are|cost|costs|run|runs|go\s+for|goes\s+for|start\s+at|starts\s+at|"
     r"from|around|about|about|only|just|=|a|en|por|de|desde|cuesta|cuestan|vale|valen|sale|"
     r"salen|son|es|cobro|cobramos|charge|charges|we\s+charge|i\s+charge|como|unos|unas|"
-    r"aproximadamente|alrededor\s+de|between|entre|each|cada\s+uno|c/u|usually|normalmente)\s*$",
+    r"aproximadamente|alrededor\s+de|between|entre|each|cada\s+uno|c/u|usually|normalmente|"
+    r"(?:are|is|son|es)\s+\w+\s+(?:for|por))\s*$",
     re.IGNORECASE,
 )
 _CHARGE_VERB = re.compile(
-    r"(?:\b(?:charge|charges|charging|bill|cobro|cobramos|cobra|cobran|pago|cuesta|cuestan)\b"
+    r"(?:\b(?:charge|charges|charging|bill|cobro|cobramos|cobra|cobran)\b"
     r"(?:\s+\w+)?)\s*$",
     re.IGNORECASE,
 )
@@ -34,6 +35,8 @@ _NAME_AFTER = re.compile(
     r"las\s+|each\s+|every\s+|cada\s+)?)(?P<name>[^\W\d_][^.;:!?\n,]*)",
     re.IGNORECASE,
 )
+# What is sold ends where the sentence does, or where who it is for begins.
+_LIST_END = re.compile(r"[.;:!?\n(]|\s(?:for|to|para|a|al|in|en)\s", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r",\s*|\s+(?:and|y|e|or|o|as\s+well\s+as|plus)\s+", re.IGNORECASE)
 _RANGE_LINK = re.compile(r"^\s*(?:-|–|to|and|y|a|hasta|or|o)\s*$", re.IGNORECASE)
 
@@ -42,6 +45,7 @@ def extract_offerings(analysis: Analysis, goals: list[GoalFact]) -> list[Offerin
     goal_spans = [(g.span.start, g.span.end) for g in goals]
     offerings: list[OfferingFact] = []
     previous: MoneyMention | None = None
+    floor = 0
     for money in analysis.money:
         if any(start <= money.start < end for start, end in goal_spans):
             continue
@@ -49,12 +53,14 @@ def extract_offerings(analysis: Analysis, goals: list[GoalFact]) -> list[Offerin
             previous = money
             continue  # the upper end of "$20 to $30" belongs to the offering already found
         previous = money
-        offerings.append(_priced_offering(analysis, money))
+        offering = _priced_offering(analysis, money, floor)
+        floor = max(money.end, offering.span.end)
+        offerings.append(offering)
     offerings.extend(_listed_offerings(analysis, offerings, goal_spans))
     return sorted(offerings, key=lambda offering: offering.span.start)
 
 
-def _priced_offering(analysis: Analysis, money: MoneyMention) -> OfferingFact:
+def _priced_offering(analysis: Analysis, money: MoneyMention, floor: int) -> OfferingFact:
     text, lexicon = analysis.text, analysis.lexicon
     unit: str | None = None
     after_price = money.end
@@ -63,8 +69,7 @@ def _priced_offering(analysis: Analysis, money: MoneyMention) -> OfferingFact:
         unit = lexicon.units.get(fold(unit_match.group("unit")))
         if unit is not None:
             after_price = money.end + unit_match.end()
-    earlier = [m.end for m in analysis.money if m.end <= money.start]
-    name, name_start, name_end = _name_before(analysis, money.start, max(earlier, default=0))
+    name, name_start, name_end = _name_before(analysis, money.start, floor)
     if not name:
         after = _NAME_AFTER.match(text[after_price:])
         if after:
@@ -102,7 +107,8 @@ def _name_before(analysis: Analysis, price_start: int, floor: int) -> tuple[str,
         cue_match = None
         for cue_match in re.finditer(cue, clause, re.IGNORECASE):
             pass
-        if cue_match is not None:
+        # "We sell tamales for $25" names after the verb; "a bag sells for $22" before it.
+        if cue_match is not None and clause[cue_match.end() :].strip():
             clause_start += cue_match.end()
             clause = clause[cue_match.end() :]
     return _noun_phrase(analysis, clause, window_start + clause_start, from_right=True)
@@ -114,9 +120,11 @@ def _noun_phrase(
     """Trim a phrase to the noun phrase that names a product: no articles, verbs or pronouns."""
     lexicon = analysis.lexicon
     words = [(m.group(), m.start()) for m in re.finditer(r"[^\s]+", phrase)]
-    stops = lexicon.phrase_stops - {"de", "with", "con", "of"}
+    stops = lexicon.phrase_stops - {"de", "del", "with", "con", "of"}
     if from_right:
         kept: list[tuple[str, int]] = []
+        while words and fold(words[-1][0].strip(",")) in stops:
+            words.pop()
         for word, at in reversed(words):
             if fold(word.strip(",")) in stops or len(kept) >= 6:
                 break
@@ -150,11 +158,12 @@ def _listed_offerings(
     owned = [(f.span.start, f.span.end) for f in analysis.claimed]
     found: list[OfferingFact] = []
     for cue in lexicon.offering_cues:
-        for match in re.finditer(rf"(?<!\w)(?:{cue})\s+", text, re.IGNORECASE):
+        for match in re.finditer(rf"(?<!\w)(?:{cue})\s+(?:mostly\s+|mainly\s+)?", text, re.I):
             if any(start <= match.start() < end for start, end in goal_spans):
                 continue
-            boundary = re.search(r"[.;:!?\n(]", text[match.end() :])
-            list_end = match.end() + (boundary.start() if boundary else len(text) - match.end())
+            boundary = _LIST_END.search(text, match.end())
+            list_end = boundary.start() if boundary else len(text)
+            list_end = min([list_end, *(s for s, _ in owned if s >= match.end())])
             for item in _LIST_SPLIT.split(text[match.end() : list_end]):
                 item_at = text.find(item, match.end(), list_end)
                 if not item.strip() or item_at < 0:
@@ -163,6 +172,8 @@ def _listed_offerings(
                     continue
                 name, start, end = _noun_phrase(analysis, item, item_at)
                 if any(s <= start < e or start <= s < end for s, e in owned):
+                    continue
+                if name and fold(name.split()[-1]) in lexicon.audience_nouns:
                     continue
                 if not name or len(name.split()) > 5 or fold(name) in priced_names:
                     continue

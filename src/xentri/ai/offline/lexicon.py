@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xentri.ai.offline.facts import Language
+from xentri.ai.offline.text import fold
 
 
 @dataclass(frozen=True)
@@ -16,12 +17,18 @@ class Lexicon:
     tone_cues: frozenset[str]
     # phrases (regex) that introduce who the customers are
     audience_cues: tuple[str, ...]
+    # cues that also introduce what is sold ("we serve"): the segment needs an audience noun
+    weak_audience_cues: tuple[str, ...]
+    # plural nouns for kinds of customer, folded ("families", "turistas")
+    audience_nouns: frozenset[str]
     # folded unit word -> normalised unit key
     units: dict[str, str]
     # folded metric word -> normalised metric key
     metrics: dict[str, str]
-    # words that mark a clause as a goal
+    # words of intention that make a clause a goal ("want", "meta")
     goal_cues: tuple[str, ...]
+    # verbs of growth that make a clause a goal when a future date comes with them
+    growth_verbs: tuple[str, ...]
     # phrases (regex) that introduce what is sold; the list follows
     offering_cues: tuple[str, ...]
     # phrases (regex) that introduce the business's name; the name follows
@@ -48,3 +55,11 @@ class Lexicon:
     name_connectors: frozenset[str]
     # capitalised words that are never names ("I", weekdays)
     not_names: frozenset[str]
+    # verbs and pronouns that open a sentence before a name ("Tenemos Tierra Viva")
+    sentence_openers: frozenset[str]
+
+
+def words(text: str) -> frozenset[str]:
+    """A set from a space-separated list, with accent-free forms, so lists stay readable."""
+    listed = text.split()
+    return frozenset(listed) | {fold(word) for word in listed}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xentri.ai.offline.lexicon import Lexicon
+from xentri.ai.offline.lexicon import Lexicon, words
 
 _TONE = (
     "friendly professional warm playful fun casual formal elegant approachable modern bold "
@@ -13,168 +13,87 @@ _TONE = (
     "knowledgeable expert helpful personal irreverent edgy creative sincere traditional "
     "local familiar upbeat laid-back technical transparent kind gentle calming"
 )
+_UNITS = {
+    "hour": "hour", "hr": "hour", "hours": "hour", "hourly": "hour", "h": "hour", "day": "day",
+    "daily": "day", "night": "night", "week": "week", "weekly": "week", "month": "month",
+    "mo": "month", "monthly": "month", "year": "year", "yearly": "year", "annually": "year",
+    "session": "session", "class": "class", "lesson": "class", "person": "person",
+    "head": "person", "guest": "person", "item": "item", "piece": "item", "unit": "item",
+    "each": "item", "cup": "cup", "kilo": "kg", "kg": "kg", "pound": "lb", "lb": "lb",
+    "dozen": "dozen", "visit": "visit", "project": "project", "page": "page", "job": "job",
+    "call": "visit", "word": "word", "box": "item", "bag": "item", "order": "order",
+    "pack": "item", "loaf": "item", "cake": "item", "cut": "item", "haircut": "item",
+    "consultation": "session", "meal": "item", "plate": "item", "ticket": "item",
+}  # fmt: skip
+_METRICS = {
+    "revenue": "revenue", "sales": "revenue", "income": "revenue", "turnover": "revenue",
+    "profit": "profit", "profits": "profit", "customers": "customers", "customer": "customers",
+    "office": "locations", "offices": "locations", "clients": "customers",
+    "client": "customers", "members": "members", "subscribers": "subscribers",
+    "students": "students", "followers": "followers", "employees": "employees",
+    "staff": "employees", "people": "employees", "hires": "employees",
+    "locations": "locations", "location": "locations", "store": "locations",
+    "stores": "locations", "shop": "locations", "branch": "locations", "branches": "locations",
+    "franchise": "locations", "orders": "orders", "bookings": "bookings",
+    "appointments": "bookings", "projects": "projects", "reviews": "reviews", "leads": "leads",
+    "units": "units", "patients": "customers", "guests": "customers",
+}  # fmt: skip
+_GOAL_CUES = (
+    "want", "wants", "goal", "goals", "aim", "aiming", "plan", "plans", "planning", "hope",
+    "hoping", "target", "would like", "'d like", "'d love", "would love", "dream", "objective",
+    "intend", "going to", "need to", "looking to",
+)  # fmt: skip
+_GROWTH_VERBS = (
+    "double", "triple", "reach", "grow", "open", "hit", "increase", "expand", "launch", "hire",
+    "get to", "sell", "book", "make", "sign",
+)  # fmt: skip
+_AUDIENCE_NOUNS = words(
+    "people women men moms mothers dads fathers parents families kids children students "
+    "tourists travelers travellers professionals workers businesses companies startups "
+    "restaurants shops stores homeowners hosts retirees seniors couples teens teenagers "
+    "adults beginners owners entrepreneurs freelancers contractors clinics hotels offices "
+    "cafés cafes firms agencies brands schools gyms athletes runners locals neighbors "
+    "neighbours residents visitors guests crews kids brides grooms patients landlords "
+    "developers designers artists musicians chefs bakeries bars nonprofits millennials "
+    "retailers buyers collectors gamers players riders drivers"
+)
 LEXICON = Lexicon(
     language="en",
     tone_words={word: word for word in _TONE.split()} | {"cozy": "cozy", "cosy": "cozy"},
-    tone_cues=frozenset(
-        [
-            "sound",
-            "sounds",
-            "tone",
-            "voice",
-            "feel",
-            "feels",
-            "come",
-            "across",
-            "vibe",
-            "personality",
-            "brand",
-            "describe",
-            "image",
-            "style",
-            "words",
-            "adjectives",
-            "perceived",
-            "seen",
-            "talk",
-            "write",
-        ]
+    tone_cues=words(
+        "sound sounds tone voice feel feels come across vibe personality describe adjectives "
+        "perceived seen talk write"
     ),
     audience_cues=(
         r"(?:our|my)\s+(?:main\s+|typical\s+|ideal\s+|target\s+)?(?:customers?|clients?|clientele|"
         r"audience|market|buyers|students|patients|guests)\s+(?:are|is|tend\s+to\s+be|include)"
         r"(?:\s+mostly|\s+mainly|\s+usually|\s+often)?",
-        r"(?:we|i)\s+(?:mainly\s+|mostly\s+|mostly\s+work\s+with|primarily\s+)?(?:serve|target|"
-        r"cater\s+to|work\s+with|sell\s+to|help|teach)",
+        r"(?:we|i)\s+(?:mainly\s+|mostly\s+|primarily\s+|also\s+)?(?:target|cater\s+to|"
+        r"work\s+with|sell\s+to|help)",
+        r"(?:targets|caters\s+to|works\s+with|sells\s+to|helps)",
         r"(?:aimed|geared)\s+(?:at|towards?)",
         r"(?:ideal|typical)\s+(?:customer|client)\s+is",
         r"(?:popular|big)\s+with",
         r"(?:customers|clients)\s+(?:are\s+)?(?:mostly|mainly)",
     ),
-    units={
-        "hour": "hour",
-        "hr": "hour",
-        "hours": "hour",
-        "hourly": "hour",
-        "h": "hour",
-        "day": "day",
-        "daily": "day",
-        "night": "night",
-        "week": "week",
-        "weekly": "week",
-        "month": "month",
-        "mo": "month",
-        "monthly": "month",
-        "year": "year",
-        "yearly": "year",
-        "annually": "year",
-        "session": "session",
-        "class": "class",
-        "lesson": "class",
-        "person": "person",
-        "head": "person",
-        "guest": "person",
-        "item": "item",
-        "piece": "item",
-        "unit": "item",
-        "each": "item",
-        "cup": "cup",
-        "kilo": "kg",
-        "kg": "kg",
-        "pound": "lb",
-        "lb": "lb",
-        "dozen": "dozen",
-        "visit": "visit",
-        "project": "project",
-        "page": "page",
-        "job": "job",
-        "call": "visit",
-        "word": "word",
-        "box": "item",
-        "bag": "item",
-        "order": "order",
-        "pack": "item",
-        "loaf": "item",
-        "cake": "item",
-        "cut": "item",
-        "haircut": "item",
-        "consultation": "session",
-        "meal": "item",
-        "plate": "item",
-        "ticket": "item",
-    },  # fmt: skip
-    metrics={
-        "revenue": "revenue",
-        "sales": "revenue",
-        "income": "revenue",
-        "turnover": "revenue",
-        "profit": "profit",
-        "profits": "profit",
-        "customers": "customers",
-        "customer": "customers",
-        "office": "locations",
-        "offices": "locations",
-        "clients": "customers",
-        "client": "customers",
-        "members": "members",
-        "subscribers": "subscribers",
-        "students": "students",
-        "followers": "followers",
-        "employees": "employees",
-        "staff": "employees",
-        "people": "employees",
-        "hires": "employees",
-        "locations": "locations",
-        "location": "locations",
-        "store": "locations",
-        "stores": "locations",
-        "shop": "locations",
-        "branch": "locations",
-        "branches": "locations",
-        "franchise": "locations",
-        "orders": "orders",
-        "bookings": "bookings",
-        "appointments": "bookings",
-        "projects": "projects",
-        "reviews": "reviews",
-        "leads": "leads",
-        "units": "units",
-        "patients": "customers",
-        "guests": "customers",
-    },  # fmt: skip
-    goal_cues=(
-        "want",
-        "goal",
-        "goals",
-        "aim",
-        "plan",
-        "planning",
-        "hope",
-        "hoping",
-        "target",
-        "double",
-        "triple",
-        "reach",
-        "grow",
-        "open",
-        "hit",
-        "increase",
-        "expand",
-        "launch",
-        "get to",
-        "would like",
-        "dream",
-        "objective",
-        "by the end",
-        "next year",
+    weak_audience_cues=(
+        r"(?:we|i)\s+(?:mainly\s+|mostly\s+|primarily\s+|also\s+)?serve",
+        r"serves",
+        r"(?:for|to)",
     ),
+    audience_nouns=_AUDIENCE_NOUNS,
+    units=_UNITS,
+    metrics=_METRICS,
+    goal_cues=_GOAL_CUES,
+    growth_verbs=_GROWTH_VERBS,
     offering_cues=(
         r"(?:we|i)\s+(?:also\s+|mainly\s+|mostly\s+|primarily\s+)?(?:sell|offer|make|bake|"
-        r"roast|brew|do|provide|teach|design|build|fix|repair|install|specialize\s+in|"
+        r"roast|brew|do|provide|teach|build|design|build|fix|repair|install|specialize\s+in|"
         r"specialise\s+in|serve)",
         r"(?:our|my)\s+(?:main\s+)?(?:products?|services?|offerings?|menu)\s+(?:are|is|include"
         r"|includes)",
         r"(?:we're|we\s+are)\s+known\s+for",
+        r"(?:sells|offers|makes|bakes|builds|provides|designs|brews|roasts)",
     ),
     business_name_cues=(
         r"(?:(?:my|our|the)\s+(?:\w+\s+){0,2}?(?:business|company|shop|store|brand|studio|"
@@ -185,6 +104,9 @@ LEXICON = Lexicon(
         r"(?:i|we)\s+(?:own|run|founded|started|opened|manage)",
         r"(?:owner|founder|co-founder)\s+of",
         r"welcome\s+to",
+        r"under\s+the\s+name",
+        r"(?:my|our|the)\s+brand\s+is",
+        r"(?:we're|we\s+are)",
         r"^(?:at|here\s+at)",
     ),
     person_patterns=(
@@ -192,6 +114,8 @@ LEXICON = Lexicon(
         r"\bi'?m\s+(?P<name>{NAME})\b",
         r"\bi\s+am\s+(?P<name>{NAME})\b",
         r"\bthis\s+is\s+(?P<name>{NAME})\b",
+        r"\bme\s*,\s+(?P<name>{NAME})\s*,",
+        r"\b(?:dr|doctor|chef|coach)\.?\s+(?P<name>{NAME})",
         r"\b(?:name'?s)\s+(?P<name>{NAME})",
         r"\bmy\s+(?P<role>partner|business\s+partner|co-?founder|wife|husband|brother|sister|"
         r"son|daughter|mother|mom|father|dad|cousin|friend|manager|assistant)\s*,?\s+"
@@ -201,58 +125,18 @@ LEXICON = Lexicon(
         r"\b(?P<name>{NAME})\s+and\s+I\b",
         r"\bwith\s+(?P<name>{NAME})\s*,\s+(?:who|my)",
     ),
-    business_nouns=frozenset(
-        [
-            "business",
-            "company",
-            "shop",
-            "store",
-            "brand",
-            "studio",
-            "agency",
-            "café",
-            "cafe",
-            "bakery",
-            "restaurant",
-            "salon",
-            "firm",
-            "practice",
-            "clinic",
-            "startup",
-            "bar",
-            "school",
-            "gym",
-            "boutique",
-            "plumbing",
-            "coffee",
-            "kitchen",
-            "design",
-            "consulting",
-            "services",
-            "co",
-            "llc",
-            "inc",
-            "ltd",
-            "roasters",
-            "barbershop",
-            "spa",
-            "yoga",
-            "catering",
-            "bistro",
-            "deli",
-            "workshop",
-            "photography",
-            "cleaning",
-            "landscaping",
-            "tacos",
-            "taqueria",
-        ]
+    business_nouns=words(
+        "business company shop store brand studio agency café cafe bakery restaurant salon "
+        "firm practice clinic startup bar school gym boutique plumbing coffee kitchen design "
+        "consulting services co llc inc ltd roasters barbershop spa yoga catering bistro deli "
+        "workshop photography cleaning landscaping tacos taqueria"
     ),
     team_patterns=(
         r"\bteam\s+of\s+(?P<count>\w+)",
         r"\b(?P<count>\w+)\s+(?:full-time\s+|part-time\s+)?(?:employees|people|staff|workers|"
         r"stylists|baristas|bakers|technicians|plumbers|designers|teachers|instructors|"
-        r"cooks|helpers|team\s+members|of\s+us)\b",
+        r"cooks|helpers|team\s+members|of\s+us|therapists|mechanics|drivers|nurses|chefs|"
+        r"cleaners|developers|waiters|servers|trainers|coaches|consultants|assistants)\b",
         r"\bwe\s+are\s+(?P<count>\w+)\s+(?:people|of\s+us)",
         r"\bthere\s+are\s+(?P<count>\w+)\s+of\s+us",
         r"\bemploy\s+(?P<count>\w+)",
@@ -286,92 +170,21 @@ LEXICON = Lexicon(
         "near",
         "around",
     ),
-    phrase_stops=frozenset(
-        [
-            "and",
-            "or",
-            "but",
-            "we",
-            "i",
-            "you",
-            "they",
-            "our",
-            "my",
-            "is",
-            "are",
-            "was",
-            "were",
-            "will",
-            "be",
-            "have",
-            "has",
-            "had",
-            "that",
-            "which",
-            "who",
-            "also",
-            "because",
-            "so",
-            "then",
-            "with",
-            "at",
-            "for",
-            "to",
-            "from",
-            "in",
-            "on",
-            "by",
-            "as",
-            "it",
-            "its",
-            "this",
-            "these",
-            "those",
-            "plus",
-            "like",
-            "such",
-            "than",
-            "very",
-            "really",
-        ]
+    phrase_stops=words(
+        "and or but we i you they our my is are was were will be have has had that which who "
+        "also because so then with at for to from in on by as it its this these those plus "
+        "like such than very really sell sells selling make makes offer offers do does go goes "
+        "run runs start starts cost costs get gets help helps serve serves usually about only"
     ),
-    determiners=frozenset(["the", "a", "an", "our", "my", "some", "all", "of"]),
+    determiners=words("the a an our my some all of each every"),
     name_connectors=frozenset({"de", "del", "la", "los", "las", "the", "of", "&", "and", "y"}),
-    not_names=frozenset(
-        [
-            "i",
-            "i'm",
-            "we",
-            "our",
-            "my",
-            "the",
-            "a",
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday",
-            "instagram",
-            "facebook",
-            "whatsapp",
-            "tiktok",
-            "google",
-            "english",
-            "spanish",
-            "hi",
-            "hello",
-            "thanks",
-            "yes",
-            "no",
-            "also",
-            "and",
-            "but",
-            "so",
-            "our",
-            "we're",
-            "it's",
-        ]
+    not_names=words(
+        "i i'm we our my the a monday tuesday wednesday thursday friday saturday sunday "
+        "instagram facebook whatsapp tiktok google english spanish hi hello thanks yes no "
+        "also and but so our we're it's"
+    ),
+    sentence_openers=words(
+        "we i our my run own have manage started opened founded at here in this it's "
+        "hi hello so well"
     ),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xentri.ai.offline.lexicon import Lexicon
+from xentri.ai.offline.lexicon import Lexicon, words
 
 # feminine and plural forms map to the dictionary form
 _TONE_PAIRS = (
@@ -44,18 +44,39 @@ _METRICS = {
     "miembros": "members", "socios": "members", "suscriptores": "subscribers",
     "alumnos": "students", "alumnas": "students", "estudiantes": "students",
     "seguidores": "followers", "empleados": "employees", "personas": "employees",
-    "sucursal": "locations", "oficina": "locations", "oficinas": "locations", "sucursales": "locations", "local": "locations",
+    "sucursal": "locations", "oficina": "locations", "oficinas": "locations",
+    "sucursales": "locations", "local": "locations",
     "locales": "locations", "tienda": "locations", "tiendas": "locations",
     "franquicia": "locations", "franquicias": "locations", "pedidos": "orders",
     "ordenes": "orders", "reservas": "bookings", "reservaciones": "bookings",
     "citas": "bookings", "proyectos": "projects", "resenas": "reviews", "pacientes": "customers",
     "contratos": "projects", "eventos": "bookings", "bodas": "bookings",
 }  # fmt: skip
+_GOAL_CUES = (
+    "quiero", "queremos", "quisiera", "quisiéramos", "meta", "metas", "objetivo", "objetivos",
+    "planeamos", "planeo", "pensamos", "esperamos", "espero", "sueño", "nos gustaría",
+    "me gustaría", "buscamos", "busco", "vamos a", "voy a", "tenemos que",
+)  # fmt: skip
+_GROWTH_VERBS = (
+    "abrir", "duplicar", "triplicar", "crecer", "aumentar", "conseguir", "lograr", "alcanzar",
+    "llegar a", "facturar", "vender", "contratar", "lanzar", "expandir",
+)  # fmt: skip
+_AUDIENCE_NOUNS = words(
+    "personas gente mujeres hombres mamás madres papás padres familias niños niñas jóvenes "
+    "estudiantes turistas profesionales profesionistas oficinistas trabajadores empresas "
+    "negocios pymes startups restaurantes tiendas hoteles clínicas parejas adultos mayores "
+    "novias novios dueños emprendedores freelancers vecinos extranjeros comercios bares "
+    "cafeterías escuelas deportistas viajeros mascotas casas hogares alumnos alumnas "
+    "universitarios señoras señores abuelos chavos empresarios agencias marcas médicos "
+    "doctores abogados arquitectos artistas músicos vinotecas monotributistas"
+)
 LEXICON = Lexicon(
     language="es",
     tone_words=dict(pair.split(":") for pair in _TONE_PAIRS.split()),
-    tone_cues=frozenset(
-        ["suene", "suenen", "sonar", "tono", "voz", "transmitir", "transmita", "transmitamos", "imagen", "estilo", "personalidad", "marca", "sentir", "sienta", "sientan", "vibra", "ambiente", "describir", "percibido", "percibida", "perciban", "vean", "hablar", "comunicar", "comunicamos", "queremos", "ser", "adjetivos"]
+    tone_cues=words(
+        "suene suenen sonar sonemos tono voz transmitir transmita transmitamos personalidad "
+        "sentir sienta sientan vibra describir percibido percibida perciban vean hablar "
+        "comunicar comunicamos adjetivos"
     ),
     audience_cues=(
         r"(?:nuestr[oa]s|mis)\s+(?:principales\s+)?(?:clientes|clientas|compradores|"
@@ -63,44 +84,20 @@ LEXICON = Lexicon(
         r"(?:\s+sobre\s+todo|\s+principalmente|\s+más\s+que\s+nada|\s+casi\s+siempre)?",
         r"(?:nuestro|mi)\s+(?:público|mercado|cliente\s+ideal|cliente\s+típico)"
         r"(?:\s+objetivo)?\s+(?:es|son)(?:\s+principalmente)?",
-        r"(?:atendemos|atiendo|servimos|trabajamos\s+con|trabajo\s+con|vendemos\s+a|vendo\s+a|"
-        r"ayudamos\s+a|ayudo\s+a|enseño\s+a|les\s+vendemos\s+a)"
+        r"(?:atendemos|atiendo|trabajamos\s+con|trabajo\s+con|ayudamos\s+a|ayudo\s+a|"
+        r"enseño\s+a|enseñamos\s+a|(?:les\s+)?vend(?:emos|o)(?:\s+sobre\s+todo|"
+        r"\s+principalmente)?\s+a)"
         r"(?:\s+sobre\s+todo|\s+principalmente|\s+más\s+que\s+nada)?(?:\s+a)?",
         r"(?:dirigid[oa]s?|pensad[oa]s?|enfocad[oa]s?)\s+(?:a|en|para)",
         r"(?:nos\s+compran|vienen|nos\s+visitan)(?:\s+sobre\s+todo|\s+principalmente"
         r"|\s+más\s+que\s+nada|\s+mucho)?",
     ),
+    weak_audience_cues=(r"servimos", r"(?:para|a)"),
+    audience_nouns=_AUDIENCE_NOUNS,
     units=_UNITS,
     metrics=_METRICS,
-    goal_cues=(
-        "quiero",
-        "queremos",
-        "quisiera",
-        "quisiéramos",
-        "meta",
-        "metas",
-        "objetivo",
-        "objetivos",
-        "planeamos",
-        "planeo",
-        "pensamos",
-        "esperamos",
-        "espero",
-        "llegar a",
-        "abrir",
-        "duplicar",
-        "triplicar",
-        "crecer",
-        "aumentar",
-        "conseguir",
-        "lograr",
-        "alcanzar",
-        "sueño",
-        "facturar",
-        "vender",
-        "para el",
-        "antes de",
-    ),
+    goal_cues=_GOAL_CUES,
+    growth_verbs=_GROWTH_VERBS,
     offering_cues=(
         r"(?:vendemos|vendo|ofrecemos|ofrezco|hacemos|hago|preparamos|preparo|damos|doy|"
         r"servimos|sirvo|horneamos|horneo|tostamos|diseñamos|diseño|impartimos|imparto|"
@@ -118,12 +115,17 @@ LEXICON = Lexicon(
         r"(?:soy\s+(?:el\s+|la\s+)?(?:due[ñn][oa]|fundador[a]?|cofundador[a]?|gerente)\s+de|"
         r"tengo\s+(?:un|una)\s+\w+\s+que\s+se\s+llama)",
         r"bienvenidos\s+a",
+        r"bajo\s+el\s+nombre(?:\s+de)?",
+        r"(?:mi|nuestra|la)\s+marca\s+es",
+        r"somos",
         r"^(?:en)",
     ),
     person_patterns=(
         r"\bme\s+llamo\s+(?P<name>{NAME})",
         r"\bmi\s+nombre\s+es\s+(?P<name>{NAME})",
         r"\bsoy\s+(?P<name>{NAME})\b",
+        r"\bsoy\s+(?:la\s+|el\s+)?(?:doctora|doctor|dra\.?|dr\.?|licenciada|licenciado|"
+        r"ingeniera|ingeniero|chef|maestra|maestro|profesora|profesor)\s+(?P<name>{NAME})",
         r"\bmi\s+(?P<role>soci[oa]|espos[oa]|herman[oa]|hij[oa]|mamá|papá|madre|padre|"
         r"prim[oa]|amig[oa]|marido|mujer|pareja|cofundador[a]?|gerente|asistente)\s*,?\s+"
         r"(?P<name>{NAME})",
@@ -132,8 +134,11 @@ LEXICON = Lexicon(
         r"\b(?P<name>{NAME})\s+y\s+yo\b",
         r"\bcon\s+(?P<name>{NAME})\s*,\s+(?:quien|mi)",
     ),
-    business_nouns=frozenset(
-        ["negocio", "empresa", "tienda", "marca", "estudio", "agencia", "café", "cafe", "cafetería", "panadería", "restaurante", "salón", "despacho", "consultorio", "clínica", "taller", "escuela", "gimnasio", "boutique", "pastelería", "taquería", "fonda", "plomería", "diseño", "yoga", "barbería", "spa", "cocina", "tostadores", "fotografía", "limpieza", "jardinería", "consultoría"]
+    business_nouns=words(
+        "negocio empresa tienda marca estudio agencia café cafe cafetería panadería "
+        "restaurante salón despacho consultorio clínica taller escuela gimnasio boutique "
+        "pastelería taquería fonda plomería diseño yoga barbería spa cocina tostadores "
+        "fotografía limpieza jardinería consultoría"
     ),
     team_patterns=(
         r"\bequipo\s+de\s+(?P<count>\w+)",
@@ -141,7 +146,8 @@ LEXICON = Lexicon(
         r"socios|socias|hermanos|hermanas|empleados))?\b",
         r"\b(?P<count>\w+)\s+(?:empleados|empleadas|personas|trabajadores|colaboradores|"
         r"estilistas|baristas|panaderos|técnicos|plomeros|diseñadores|diseñadoras|maestros|"
-        r"maestras|instructores|cocineros|meseros|ayudantes|chavos)\b",
+        r"maestras|instructores|cocineros|meseros|ayudantes|chavos|barberos|mecánicos|terapeutas|"
+        r"choferes|enfermeras|vendedores|programadores|desarrolladores|asesores|cocineras)\b",
         r"\btengo\s+(?P<count>\w+)\s+(?:empleados|empleadas|trabajadores|personas|chavos)",
         r"\btrabajamos\s+(?P<count>\w+)\b",
     ),
@@ -175,14 +181,23 @@ LEXICON = Lexicon(
         "de",
         "cerca de",
     ),
-    phrase_stops=frozenset(
-        ["y", "o", "pero", "que", "nosotros", "yo", "ellos", "es", "son", "era", "fue", "será", "está", "están", "estamos", "tenemos", "también", "porque", "así", "con", "en", "para", "por", "como", "del", "al", "este", "esta", "estos", "estas", "muy", "más", "sobre", "donde", "cuando", "ya"]
+    phrase_stops=words(
+        "y o pero que nosotros yo ellos es son era fue será está están estamos tenemos "
+        "también porque así con en para por como del al este esta estos estas muy más sobre "
+        "donde cuando ya a sale salen cuesta cuestan vale valen vendemos hacemos ofrecemos "
+        "cobramos cobro atendemos trabajamos normalmente"
     ),
-    determiners=frozenset(
-        ["el", "la", "los", "las", "un", "una", "unos", "unas", "nuestro", "nuestra", "nuestros", "nuestras", "mi", "mis", "su", "sus", "de"]
+    determiners=words(
+        "el la los las un una unos unas nuestro nuestra nuestros nuestras mi mis su sus de cada"
     ),
     name_connectors=frozenset({"de", "del", "la", "el", "los", "las", "y", "&"}),
-    not_names=frozenset(
-        ["yo", "nosotros", "hola", "gracias", "sí", "no", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "instagram", "facebook", "whatsapp", "tiktok", "google", "también", "pero", "y", "el", "la", "los", "las", "en", "somos", "mi", "nuestro", "nuestra"]
+    not_names=words(
+        "yo nosotros hola gracias sí no lunes martes miércoles jueves viernes sábado domingo "
+        "instagram facebook whatsapp tiktok google también pero y el la los las en somos mi "
+        "nuestro nuestra"
+    ),
+    sentence_openers=words(
+        "tenemos tengo dirijo manejo llevamos vendemos hacemos somos soy trabajo trabajamos "
+        "hola bueno pues en nuestro nuestra mi abrimos fundamos creamos"
     ),
 )

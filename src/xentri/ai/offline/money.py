@@ -65,7 +65,48 @@ def find_money(
         currency, start, end = resolved
         money = Money(minor_units=to_minor_units(number.value, currency), currency=currency)
         found.append(MoneyMention(money=money, start=start, end=end, number=number))
+    found.extend(_list_prices(text, mentions, found))
+    found.sort(key=lambda mention: mention.start)
     return found
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?\n](?!\d)")
+_AFTER_LIST_PRICE = re.compile(
+    r"^(?:\s*(?:[,.;)]|$)|\s+(?:cada|each|c/u|apiece|per|por|a|al|la|el|y|and|o|or)\b)",
+    re.IGNORECASE,
+)
+_BEFORE_LIST_PRICE = re.compile(r"(?:\b(?:de|of|than|que|del|about|over|más|more)\s*)$", re.I)
+
+
+def _list_prices(
+    text: str, numbers: Sequence[NumberMention], found: list[MoneyMention]
+) -> list[MoneyMention]:
+    """A bare number after a price in the same sentence is a price in that currency.
+
+    "Los cortes están a 150 pesos y el corte con barba a 220": people name the currency once.
+    """
+    inherited: list[MoneyMention] = []
+    taken = [(m.start, m.end) for m in found]
+    for number in numbers:
+        if number.ordinal or number.article or number.is_year:
+            continue
+        if any(start <= number.start < end for start, end in taken):
+            continue
+        earlier = [m for m in found if m.end <= number.start]
+        if not earlier:
+            continue
+        anchor = earlier[-1]
+        if _SENTENCE_BREAK.search(text, anchor.end, number.start):
+            continue
+        if not _AFTER_LIST_PRICE.match(text[number.end :]):
+            continue
+        if _BEFORE_LIST_PRICE.search(text[max(0, number.start - 12) : number.start]):
+            continue
+        currency = anchor.money.currency
+        money = Money(minor_units=to_minor_units(number.value, currency), currency=currency)
+        inherited.append(MoneyMention(money=money, start=number.start, end=number.end,
+                                      number=number))  # fmt: skip
+    return inherited
 
 
 def parse_money(
@@ -90,7 +131,11 @@ def _currency_around(
     dollar_sign = False
     stripped = before.rstrip()
     for symbol in _SYMBOLS_LONGEST_FIRST:
-        if stripped.endswith(symbol) and _symbol_stands_alone(stripped, symbol):
+        if (
+            stripped.endswith(symbol)
+            and _symbol_stands_alone(stripped, symbol)
+            and not (symbol == "Q" and _is_quarter(text, number))
+        ):
             prefix_currency = SYMBOLS[symbol]
             start = number.start - (len(before) - len(stripped)) - len(symbol)
             break
@@ -120,6 +165,11 @@ def _currency_around(
     if currency is None:
         return None
     return currency, start, end
+
+
+def _is_quarter(text: str, number: NumberMention) -> bool:
+    """ "Q2 2027" and "Q3" name quarters, not quetzales."""
+    return number.start > 0 and text[number.start - 1] == "Q" and 1 <= number.value <= 4
 
 
 def _symbol_stands_alone(before: str, symbol: str) -> bool:

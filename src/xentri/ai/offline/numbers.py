@@ -122,8 +122,40 @@ def find_number_mentions(text: str, *, language: Language) -> list[NumberMention
                 article=is_article,
             )
         )
+    mentions.extend(_ordinals_missed(tokens, mentions))
     mentions.sort(key=lambda mention: mention.start)
     return mentions
+
+
+# Ordinals text2num leaves alone because they have another sense ("un segundo" is a second of
+# time); before a noun they count: "un segundo local", "a third truck".
+_ORDINAL_WORDS = {
+    "segundo": 2, "segunda": 2, "tercer": 3, "tercero": 3, "tercera": 3, "cuarto": 4,
+    "cuarta": 4, "quinto": 5, "quinta": 5, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+}  # fmt: skip
+_NOT_A_NOUN_AFTER = frozenset({"de", "del", "of", "time", "times", "vez", "y", "and"})
+
+
+def _ordinals_missed(tokens: list[Token], found: list[NumberMention]) -> list[NumberMention]:
+    starts = {mention.start for mention in found}
+    missed: list[NumberMention] = []
+    for index, token in enumerate(tokens[:-1]):
+        value = _ORDINAL_WORDS.get(token.lower)
+        following = tokens[index + 1]
+        if value is None or token.start in starts:
+            continue
+        if not following.is_word or following.lower in _NOT_A_NOUN_AFTER:
+            continue
+        missed.append(
+            NumberMention(
+                value=Decimal(value),
+                start=token.start,
+                end=token.end,
+                ordinal=True,
+                from_words=True,
+            )  # fmt: skip
+        )
+    return missed
 
 
 _ORDINAL_STEMS = frozenset({"tercer", "tercera", "tercero", "primer", "primera", "cuarta"})
