@@ -129,18 +129,20 @@ def _serve(*, host: str | None, port: int | None) -> None:
 
 
 async def _serve_everything(settings: Settings, plane: Any) -> None:
-    """The web app and the background work (relay, consumers, scheduler) in one event loop."""
+    """The web app and the background work (relay, consumers, scheduler, the seven agent
+    workers) in one event loop."""
     import asyncio
 
     import uvicorn
 
-    from xentri.composition import build_app
-    from xentri.runtime import run_consumers, run_relay, run_scheduler
+    from xentri.composition import ai_settings_from_environment, build_app
+    from xentri.runtime import run_agent_workers, run_consumers, run_relay, run_scheduler
     from xentri.subscriptions import all_subscriptions
 
+    ai_settings = ai_settings_from_environment()
     server = uvicorn.Server(
         uvicorn.Config(
-            build_app(settings, plane),
+            build_app(settings, plane, ai_settings=ai_settings),
             host=settings.host,
             port=settings.port,
             log_config=None,
@@ -154,6 +156,7 @@ async def _serve_everything(settings: Settings, plane: Any) -> None:
         run_relay(stop, settings=settings, plane=plane),
         run_consumers(stop, settings=settings, plane=plane, subscriptions=all_subscriptions()),
         run_scheduler(stop, plane=plane),
+        run_agent_workers(stop, plane=plane, ai_settings=ai_settings),
     )
     try:
         await server.serve()

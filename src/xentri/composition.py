@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from pydantic import ValidationError
 
+from xentri.ai.config import AiSettings
+from xentri.ai.copilot import api as copilot_api
 from xentri.catalog import api as catalog_api
 from xentri.identity import api as identity_api
 from xentri.identity import events as _identity_events  # noqa: F401 - registers the events
@@ -27,8 +29,15 @@ EVENT_MODULES = (
 )
 
 
-def build_app(settings: Settings, plane: DataPlane) -> FastAPI:
-    return compose(settings, database_url=plane.app_database_url, redis_url=plane.redis_url)
+def build_app(
+    settings: Settings, plane: DataPlane, *, ai_settings: AiSettings | None = None
+) -> FastAPI:
+    return compose(
+        settings,
+        database_url=plane.app_database_url,
+        redis_url=plane.redis_url,
+        ai_settings=ai_settings,
+    )
 
 
 def compose(
@@ -38,21 +47,42 @@ def compose(
     redis_url: str,
     extra_routers: tuple[APIRouter, ...] = (),
     oidc_settings: OidcSettings | None = None,
+    ai_settings: AiSettings | None = None,
 ) -> FastAPI:
     """The whole app from settings and URLs (tests call this with the test run's servers)."""
     app = create_app(
         settings,
         database_url=database_url,
         redis_url=redis_url,
-        routers=(*identity_api.routers, *catalog_api.routers, *shell_routers, *extra_routers),
+        routers=(
+            *identity_api.routers,
+            *catalog_api.routers,
+            *copilot_api.routers,
+            *shell_routers,
+            *extra_routers,
+        ),
         caller_middleware=CallerOrgMiddleware,
     )
     app.state.mailer = mailer_for(settings)
     install_shell(app)
+    app.state.ai_settings = (
+        ai_settings if ai_settings is not None else ai_settings_from_environment()
+    )
     app.state.oidc_settings = (
         oidc_settings if oidc_settings is not None else oidc_from_environment()
     )
     return app
+
+
+def ai_settings_from_environment() -> AiSettings:
+    """XENTRI_LLM_* and the providers' keys; a cloud provider without its key stops the start."""
+    try:
+        return AiSettings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        where = f"XENTRI_{field.upper()}: " if field else ""
+        raise StartupError(f"invalid AI setting {where}{first['msg']}") from None
 
 
 def oidc_from_environment() -> OidcSettings:

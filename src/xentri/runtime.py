@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from xentri.ai.config import AiSettings
 from xentri.kernel.config import Settings
 from xentri.kernel.dataplane import DataPlane
 from xentri.kernel.db.engine import create_engine
@@ -87,3 +88,48 @@ async def run_scheduler(stop: asyncio.Event, *, plane: DataPlane) -> None:
             max_concurrent_runs=4,
         )
         await scheduler.run(stop=stop)
+
+
+async def run_agent_workers(
+    stop: asyncio.Event,
+    *,
+    plane: DataPlane,
+    ai_settings: AiSettings,
+    categories: Sequence[str] | None = None,
+) -> None:
+    """The agent workers of `categories` (all seven when None) in this process."""
+    from xentri.ai.copilot.offline import copilot_responder
+    from xentri.ai.offline_model import offline_model
+    from xentri.ai.providers import model_factory
+    from xentri.ai.registry import load_agent_registry
+    from xentri.ai.runner import AgentRunner
+    from xentri.ai.worker import AgentWorker
+
+    registry = load_agent_registry()
+    chosen = list(categories) if categories else [agent.category for agent in registry.copilots()]
+    async with connections(plane, name="xentri-agents") as conns:
+        runner = AgentRunner(
+            settings=ai_settings,
+            engine=conns.app_engine,
+            redis=conns.redis,
+            models=model_factory(ai_settings, offline=offline_model(_needs_a_task)),
+        )
+        workers = [
+            AgentWorker(
+                category=category,
+                registry=registry,
+                runner=runner,
+                settings=ai_settings,
+                engine=conns.app_engine,
+                redis=conns.redis,
+                offline_for=copilot_responder,
+            )
+            for category in chosen
+        ]
+        await asyncio.gather(*(worker.run(stop) for worker in workers))
+
+
+def _needs_a_task(prompt: object) -> str:
+    # Every offline call names its task's responder; reaching this is a programming error that
+    # the user must still not see as a crash.
+    return "The offline engine was asked without a task."

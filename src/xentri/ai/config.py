@@ -8,14 +8,13 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# `test` is the deterministic scripted model of the test suite, never chosen by an operator.
-Provider = Literal["offline", "anthropic", "openai", "test"]
+Provider = Literal["offline", "anthropic", "openai"]
 
 DEFAULT_MODELS: dict[str, str] = {
     "offline": "xentri-offline",
     "anthropic": "claude-sonnet-4-6",
     "openai": "gpt-5.6-luna",
-    "test": "scripted",
+    "test": "scripted",  # the test suite's deterministic model; never an operator's choice
 }
 
 

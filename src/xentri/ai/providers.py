@@ -18,7 +18,7 @@ from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.providers.anthropic import AnthropicProvider
 from pydantic_ai.providers.openai import OpenAIProvider
 
-from xentri.ai.config import DEFAULT_MODELS, AiSettings, Provider
+from xentri.ai.config import DEFAULT_MODELS, AiSettings
 from xentri.kernel.errors import StartupError
 
 UNMETERED: frozenset[str] = frozenset({"offline"})
@@ -26,7 +26,7 @@ UNMETERED: frozenset[str] = frozenset({"offline"})
 
 @dataclass(frozen=True)
 class ModelChoice:
-    provider: Provider
+    provider: str  # a Provider, or "test" (the test suite's scripted model, from the registry)
     model: str
 
     @property
@@ -39,13 +39,37 @@ ModelFactory = Callable[[ModelChoice], Model]
 
 
 def model_choice(
-    settings: AiSettings, *, provider: Provider | None = None, model: str | None = None
+    settings: AiSettings, *, provider: str | None = None, model: str | None = None
 ) -> ModelChoice:
     """The operator's default, or an agent's override from the registry."""
     if provider is None or provider == settings.llm_provider:
         chosen = settings.llm_provider
         return ModelChoice(chosen, model or settings.model_name)
     return ModelChoice(provider, model or DEFAULT_MODELS[provider])
+
+
+def model_factory(
+    settings: AiSettings,
+    *,
+    offline: Model,
+    test: Model | None = None,
+    http_client: httpx2.AsyncClient | None = None,
+) -> ModelFactory:
+    """Models by choice: the offline engine, the cloud providers, and (tests only) `test`."""
+    cloud: dict[ModelChoice, Model] = {}
+
+    def build(choice: ModelChoice) -> Model:
+        if choice.provider == "offline":
+            return offline
+        if choice.provider == "test":
+            if test is None:
+                raise StartupError("the `test` model provider exists only in the test suite")
+            return test
+        if choice not in cloud:  # one client (and connection pool) per model
+            cloud[choice] = cloud_model(choice, settings, http_client=http_client)
+        return cloud[choice]
+
+    return build
 
 
 def cloud_model(

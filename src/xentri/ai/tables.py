@@ -62,7 +62,7 @@ copilot_messages = Table(
     Column("content", Text, nullable=False),
     # The model exchange of an assistant turn (pydantic-ai messages), so a thread resumes with
     # its whole history, tool calls included.
-    Column("model_messages", JSONB, nullable=True),
+    Column("model_messages", JSONB(none_as_null=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_copilot_messages_org_id", "org_id"),
