@@ -95,5 +95,6 @@ def _entries(
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(part) for part in first["loc"]) or "entry"
-            raise RegistryError(f"{file}: {kind} {label}: {field}: {first['msg']}") from None
+            message = first["msg"].removeprefix("Value error, ")
+            raise RegistryError(f"{file}: {kind} {label}: {field}: {message}") from None
     return tuple(parsed)
