@@ -54,7 +54,9 @@ EXACT_FIELDS = ("names", "locations", "prices", "currencies", "goal_amounts", "d
 FUZZY_FIELDS = ("offerings", "audience")
 FIELDS = (*EXACT_FIELDS, "tone", *FUZZY_FIELDS)
 _STOPWORDS = frozenset(
-    "a an the of for and or to in with de del la las el los y o para con en un una por".split()
+    re.findall(
+        r"\w+", "a an the of for and or to in with de del la las el los y o para con en un una por"
+    )
 )
 
 
@@ -173,8 +175,11 @@ _B_MONTHS = {
 }
 _B_DATE = re.compile(rf"\b({'|'.join(_B_MONTHS)})(?:\s+(?:de\s+)?(\d{{4}}))?", re.IGNORECASE)
 _B_TONE = frozenset(
-    "friendly professional warm fun playful calm bold modern elegant cercano divertido "
-    "profesional cálido elegante serio amable relajado".split()
+    re.findall(
+        r"\w+",
+        "friendly professional warm fun playful calm bold modern elegant cercano divertido "
+        "profesional cálido elegante serio amable relajado",
+    )
 )
 _B_AUDIENCE = re.compile(
     r"(?:customers are|clients are|we serve|clientes son|atendemos a)\s+([^.]+)", re.IGNORECASE
@@ -334,7 +339,9 @@ def main() -> int:
             f"{theirs.precision:>10.2f} {theirs.recall:>6.2f}"
         )
     target_fields = ("names", "prices", "currencies", "dates", "numbers")
-    short = [n for n in target_fields if min(engine_scores[n].precision, engine_scores[n].recall) < 0.9]
+    short = [
+        n for n in target_fields if min(engine_scores[n].precision, engine_scores[n].recall) < 0.9
+    ]
     print()
     print("target >= 0.90 P and R for names, prices, currencies, dates, numbers: "
           + ("met" if not short else "not met for " + ", ".join(short)))  # fmt: skip

@@ -17,9 +17,10 @@ from xentri.ai.offline.numbers import NumberMention
 LEXICONS: dict[Language, Lexicon] = {"en": ENGLISH, "es": SPANISH}
 
 _UPPER = "A-ZÁÉÍÓÚÑÜ"
-_NAME_WORD = rf"(?:[{_UPPER}][\w'’&-]*|&)"
+_NAME_WORD = rf"(?:[{_UPPER}][\w'\u2019&-]*|&)"
 # A capitalised run, case-sensitive even inside patterns compiled with IGNORECASE.
-NAME_RUN = rf"(?-i:{_NAME_WORD}(?:[ \t]+(?:(?:de|del|la|las|los|the|of|y|and|&)[ \t]+)?{_NAME_WORD}){{0,4}})"
+_CONNECTOR = r"(?:de|del|la|las|los|the|of|y|and|&)"
+NAME_RUN = rf"(?-i:{_NAME_WORD}(?:[ \t]+(?:{_CONNECTOR}[ \t]+)?{_NAME_WORD}){{0,4}})"
 PERSON_RUN = rf"(?-i:{_NAME_WORD}(?:[ \t]+(?:(?:de|del|la)[ \t]+)?{_NAME_WORD}){{0,2}})"
 
 

@@ -61,8 +61,8 @@ _QUARTER = re.compile(
     r"(?:\s+(?:of\s+|de\s+|del\s+)?(\d{4}))?"
 )
 _END_OF_YEAR = re.compile(
-    r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year|year[- ]end|fin(?:al)?(?:es)?\s+de(?:l)?\s+"
-    r"(?:este\s+)?a[nñ]o|(?:por\s+)?navidad|christmas)\b"
+    r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year|year[- ]end|"
+    r"fin(?:al)?(?:es)?\s+de(?:l)?\s+(?:este\s+)?a[nñ]o|(?:por\s+)?navidad|christmas)\b"
 )
 _NEXT_YEAR = re.compile(
     r"\b(?:(?:by\s+|before\s+)?(?:the\s+end\s+of\s+)?next\s+year|"
@@ -86,6 +86,83 @@ _WITHIN = re.compile(
 _QUARTER_STEMS = {"primer": 1, "segundo": 2, "tercer": 3, "cuarto": 4}
 
 
+def _iso(match: re.Match[str], today: dt.date) -> dt.date | None:
+    year, month, day = (int(group) for group in match.groups())
+    return _valid_date(year, month, day)
+
+
+def _valid_date(year: int, month: int, day: int) -> dt.date | None:
+    if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]:
+        return dt.date(year, month, day)
+    return None
+
+
+def _day_of_month(*, day: int, month: int, year_text: str | None, today: dt.date) -> dt.date | None:
+    year = int(year_text) if year_text else today.year
+    if not year_text and (month, day) < (today.month, today.day):
+        year += 1
+    return _valid_date(year, month, day)
+
+
+def _day_month_es(match: re.Match[str], today: dt.date) -> dt.date | None:
+    return _day_of_month(day=int(match.group(1)), month=MONTHS[match.group(2)],
+                         year_text=match.group(3), today=today)  # fmt: skip
+
+
+def _month_day_en(match: re.Match[str], today: dt.date) -> dt.date | None:
+    return _day_of_month(day=int(match.group(2)), month=MONTHS[match.group(1)],
+                         year_text=match.group(3), today=today)  # fmt: skip
+
+
+def _quarter(match: re.Match[str], today: dt.date) -> dt.date | None:
+    quarter = int(match.group(1)) if match.group(1) else _QUARTER_STEMS[match.group(2)]
+    year = int(match.group(3)) if match.group(3) else today.year
+    if not match.group(3) and quarter * 3 < today.month:
+        year += 1
+    return end_of_month(year, quarter * 3)
+
+
+def _month_year(match: re.Match[str], today: dt.date) -> dt.date | None:
+    if _month_word_is_other_sense(match):
+        return None
+    month = MONTHS[match.group(1)]
+    if match.group(2):
+        return end_of_month(int(match.group(2)), month)
+    return end_of_month(today.year if month >= today.month else today.year + 1, month)
+
+
+def _next_year(match: re.Match[str], today: dt.date) -> dt.date | None:
+    return dt.date(today.year + 1, 12, 31)
+
+
+def _end_of_year(match: re.Match[str], today: dt.date) -> dt.date | None:
+    christmas = "navidad" in match.group() or "christmas" in match.group()
+    return dt.date(today.year, 12, 25 if christmas else 31)
+
+
+def _next_month(match: re.Match[str], today: dt.date) -> dt.date | None:
+    following = add_months(today.replace(day=1), 1)
+    return end_of_month(following.year, following.month)
+
+
+def _this_month(match: re.Match[str], today: dt.date) -> dt.date | None:
+    return end_of_month(today.year, today.month)
+
+
+def _year_only(match: re.Match[str], today: dt.date) -> dt.date | None:
+    year = int(match.group(1))
+    return dt.date(year, 12, 31) if today.year <= year <= today.year + 30 else None
+
+
+# Most specific first: where two overlap, the earlier in this list wins.
+_Resolver = Callable[[re.Match[str], dt.date], dt.date | None]
+_RESOLVERS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (
+    (_ISO, _iso), (_DAY_MONTH_ES, _day_month_es), (_MONTH_DAY_EN, _month_day_en),
+    (_QUARTER, _quarter), (_MONTH_YEAR, _month_year), (_NEXT_YEAR, _next_year),
+    (_END_OF_YEAR, _end_of_year), (_NEXT_MONTH, _next_month), (_THIS_MONTH, _this_month),
+)  # fmt: skip
+
+
 def find_dates(
     text: str, *, today: dt.date, numbers: list[NumberMention] | None = None
 ) -> list[DateMention]:
@@ -93,77 +170,30 @@ def find_dates(
     lowered = text.lower()
     found: list[DateMention] = []
 
-    def add(value: dt.date, match: re.Match[str]) -> None:
-        if not any(m.start <= match.start() < m.end for m in found):
+    def add(value: dt.date | None, match: re.Match[str]) -> None:
+        if value is not None and not any(m.start <= match.start() < m.end for m in found):
             found.append(DateMention(value=value, start=match.start(), end=match.end()))
 
-    for match in _ISO.finditer(lowered):
-        year, month, day = (int(group) for group in match.groups())
-        if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]:
-            add(dt.date(year, month, day), match)
-    for match in _DAY_MONTH_ES.finditer(lowered):
-        _add_day(add, match, int(match.group(1)), MONTHS[match.group(2)], match.group(3), today)
-    for match in _MONTH_DAY_EN.finditer(lowered):
-        _add_day(add, match, int(match.group(2)), MONTHS[match.group(1)], match.group(3), today)
-    for match in _QUARTER.finditer(lowered):
-        quarter = int(match.group(1)) if match.group(1) else _QUARTER_STEMS[match.group(2)]
-        year = int(match.group(3)) if match.group(3) else today.year
-        if not match.group(3) and quarter * 3 < today.month:
-            year += 1
-        add(end_of_month(year, quarter * 3), match)
-    for match in _MONTH_YEAR.finditer(lowered):
-        if _month_word_is_other_sense(match, lowered):
-            continue
-        month = MONTHS[match.group(1)]
-        if match.group(2):
-            year = int(match.group(2))
-        else:
-            year = today.year if month >= today.month else today.year + 1
-        add(end_of_month(year, month), match)
-    for match in _NEXT_YEAR.finditer(lowered):
-        add(dt.date(today.year + 1, 12, 31), match)
-    for match in _END_OF_YEAR.finditer(lowered):
-        christmas = "navidad" in match.group() or "christmas" in match.group()
-        add(dt.date(today.year, 12, 25 if christmas else 31), match)
-    for match in _NEXT_MONTH.finditer(lowered):
-        following = add_months(today.replace(day=1), 1)
-        add(end_of_month(following.year, following.month), match)
-    for match in _THIS_MONTH.finditer(lowered):
-        add(end_of_month(today.year, today.month), match)
+    for pattern, resolve in _RESOLVERS:
+        for match in pattern.finditer(lowered):
+            add(resolve(match, today), match)
     for match in _WITHIN.finditer(lowered):
         count = _count(match.group(1), match.start(1), numbers)
         unit = _UNITS.get(fold(match.group(2)))
         if count is not None and unit is not None:
             add(_shift(today, count, unit), match)
     for match in _YEAR_ONLY.finditer(lowered):
-        year = int(match.group(1))
-        if today.year <= year <= today.year + 30:
-            add(dt.date(year, 12, 31), match)
+        add(_year_only(match, today), match)
     found.sort(key=lambda mention: mention.start)
     return found
 
 
-def _add_day(
-    add: Callable[[dt.date, re.Match[str]], None],
-    match: re.Match[str],
-    day: int,
-    month: int,
-    year_text: str | None,
-    today: dt.date,
-) -> None:
-    year = int(year_text) if year_text else today.year
-    if not year_text and (month, day) < (today.month, today.day):
-        year += 1
-    if day <= calendar.monthrange(year, month)[1]:
-        add(dt.date(year, month, day), match)
-
-
-def _month_word_is_other_sense(match: re.Match[str], lowered: str) -> bool:
+def _month_word_is_other_sense(match: re.Match[str]) -> bool:
     """ "may" and "mar" are a verb and the sea far more often than months."""
     word = match.group(1)
     if word in {"may", "mar", "jan", "jun", "jul", "sep", "oct", "nov", "dec", "feb", "apr"}:
         return not match.group(2) and not re.search(
-            r"(?:by|in|until|before|en|para)\s+$", lowered[: match.start()]
+            r"(?:by|in|until|before|en|para)\s+$", match.string[: match.start()]
         )
     return False
 

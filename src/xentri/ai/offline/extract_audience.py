@@ -58,9 +58,13 @@ def extract_audience(
                 continue
             segments.setdefault(
                 fold(segment),
-                AudienceFact(segment=segment, span=span(seg_at, seg_at + len(segment)),
-                             text=segment, confidence=0.6 if weak else 0.75),
-            )  # fmt: skip
+                AudienceFact(
+                    segment=segment,
+                    span=span(seg_at, seg_at + len(segment)),
+                    text=segment,
+                    confidence=0.6 if weak else 0.75,
+                ),
+            )
     return sorted(segments.values(), key=lambda f: f.span.start)
 
 
@@ -118,7 +122,9 @@ def extract_tone(analysis: Analysis, *, expecting: bool = False) -> list[ToneFac
                 continue
             start = sentence_start + word.start()
             tones[canonical] = ToneFact(
-                word=canonical, span=span(start, start + len(word.group())),
-                text=word.group(), confidence=0.85 if not expecting else 0.8,
-            )  # fmt: skip
+                word=canonical,
+                span=span(start, start + len(word.group())),
+                text=word.group(),
+                confidence=0.85 if not expecting else 0.8,
+            )
     return sorted(tones.values(), key=lambda f: f.span.start)

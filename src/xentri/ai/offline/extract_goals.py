@@ -41,9 +41,10 @@ def extract_goals(analysis: Analysis, *, expecting_goal: bool = False) -> list[G
     goals: list[GoalFact] = []
     for sentence_start, sentence_end in sentence_bounds(text):
         sentence_dates = [
-            d for d in analysis.dates
+            d
+            for d in analysis.dates
             if sentence_start <= d.start < sentence_end and d.value >= analysis.today
-        ]  # fmt: skip
+        ]
         previous_was_goal = False
         for part_start, part_end in _parts(text, sentence_start, sentence_end, analysis):
             part = text[part_start:part_end]
@@ -94,11 +95,14 @@ def _goal_in(
     money = [m for m in analysis.money if start <= m.start < end]
     in_dates = [(d.start, d.end) for d in analysis.dates]
     numbers = [
-        n for n in analysis.numbers
-        if start <= n.start < end and not n.article and not n.is_year
+        n
+        for n in analysis.numbers
+        if start <= n.start < end
+        and not n.article
+        and not n.is_year
         and not any(s <= n.start < e for s, e in in_dates)
         and not any(m.start <= n.start < m.end for m in money)
-    ]  # fmt: skip
+    ]
     metric, metric_at = _metric(part, lexicon.metrics)
     target: Decimal | None = None
     if numbers:

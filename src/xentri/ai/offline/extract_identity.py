@@ -17,7 +17,9 @@ from xentri.ai.offline.facts import (
 from xentri.ai.offline.places import lookup
 from xentri.ai.offline.text import clean_phrase, fold
 
-_QUOTED = re.compile(r"[\"“«']([^\"”»']{2,60})[\"”»']")
+# Straight, curly and angle quotes around a name.
+_OPEN_QUOTE = "[\"'\u201c\u00ab]"
+_QUOTED = re.compile("[\"'\u201c\u00ab]([^\"'\u201d\u00bb]{2,60})[\"'\u201d\u00bb]")
 _TRAILING_CONNECTOR = re.compile(r"(?:\s+(?:de|del|la|las|los|the|of|y|and|&))+$")
 _ROLES = {
     "partner": "partner", "business partner": "partner", "cofounder": "partner",
@@ -32,6 +34,38 @@ _AND_ME = re.compile(r"\s+(?:y\s+yo|and\s+me|and\s+myself|plus\s+me|más\s+yo)\b
 
 
 def extract_business_names(analysis: Analysis, people: list[PersonFact]) -> list[BusinessNameFact]:
+    """Names after a cue ("se llama"), in apposition, quoted, or carrying a kind of business."""
+    found = [*_cued_names(analysis), *_shaped_names(analysis)]
+    people_spans = [(p.span.start, p.span.end) for p in people]
+    found = [
+        fact
+        for fact in found
+        if not any(s < fact.span.end and fact.span.start < e for s, e in people_spans)
+    ]
+    return _best_per_name(found)
+
+
+def _cued_names(analysis: Analysis) -> list[BusinessNameFact]:
+    text, lexicon = analysis.text, analysis.lexicon
+    found: list[BusinessNameFact] = []
+    for cue in lexicon.business_name_cues:
+        pattern = re.compile(
+            rf"(?:{cue})[ \t]+(?:(?:el|la|los|las|the)[ \t]+)?{_OPEN_QUOTE}?(?P<name>{NAME_RUN})",
+            re.IGNORECASE,
+        )
+        for match in pattern.finditer(text):
+            name = _trim_name(match.group("name"))
+            if name and not _is_not_a_business(name, analysis):
+                confidence = 0.6 if cue.startswith("^") else 0.9
+                found.append(_business(analysis, name, match.start("name"), confidence))
+    for match in _QUOTED.finditer(text):
+        name = clean_phrase(match.group(1))
+        if name[:1].isupper() and not _is_not_a_business(name, analysis):
+            found.append(_business(analysis, name, match.start(1), 0.7))
+    return found
+
+
+def _shaped_names(analysis: Analysis) -> list[BusinessNameFact]:
     text, lexicon = analysis.text, analysis.lexicon
     found: list[BusinessNameFact] = []
     nouns = "|".join(sorted((re.escape(n) for n in lexicon.business_nouns), key=len, reverse=True))
@@ -41,47 +75,30 @@ def extract_business_names(analysis: Analysis, people: list[PersonFact]) -> list
     appositive = re.compile(
         rf"(?P<name>{NAME_RUN})(?:\s*,\s*|\s+(?:is|es)\s+)(?:a|an|un|una)\s", re.IGNORECASE
     )
-    for pattern, confidence in ((after_noun, 0.75), (appositive, 0.7)):
+    # "Lone Star Plumbing" anywhere; a run that opens the answer ("Tacos Doña Mary, en Tijuana")
+    with_noun = re.compile(NAME_RUN)
+    opening = re.compile(rf"^\s*(?P<name>{NAME_RUN})")
+    folded_nouns = {fold(noun) for noun in lexicon.business_nouns}
+    for pattern, confidence in (
+        (after_noun, 0.75),
+        (appositive, 0.7),
+        (with_noun, 0.6),
+        (opening, 0.55),
+    ):
         for match in pattern.finditer(text):
-            name = _trim_name(match.group("name"), lexicon.sentence_openers)
-            if name and not _is_not_a_business(name, analysis):
-                found.append(
-                    _business(analysis, name, text.find(name, match.start("name")), confidence)
-                )
-    opening = re.match(rf"\s*(?P<name>{NAME_RUN})", text)
-    if opening and len(opening.group("name").split()) >= 2:
-        name = _trim_name(opening.group("name"), lexicon.sentence_openers)
-        if not _is_not_a_business(name, analysis):
-            found.append(_business(analysis, name, text.index(name), 0.55))
-    for cue in lexicon.business_name_cues:
-        pattern = re.compile(
-            rf"(?:{cue})[ \t]+(?:(?:el|la|los|las|the)[ \t]+)?[\"“«']?(?P<name>{NAME_RUN})",
-            re.IGNORECASE,
-        )
-        for match in pattern.finditer(text):
-            name = _trim_name(match.group("name"))
-            start = match.start("name")
-            if not name or _is_not_a_business(name, analysis):
+            raw = match.group("name") if "name" in pattern.groupindex else match.group()
+            name = _trim_name(raw, lexicon.sentence_openers)
+            words = [fold(word) for word in name.split()]
+            if pattern is with_noun and not (
+                len(words) >= 2 and (words[0] in folded_nouns or words[-1] in folded_nouns)
+            ):
                 continue
-            at_start = cue.startswith("^")
-            found.append(_business(analysis, name, start, 0.6 if at_start else 0.9))
-    for match in _QUOTED.finditer(text):
-        name = clean_phrase(match.group(1))
-        if name[:1].isupper() and not _is_not_a_business(name, analysis):
-            found.append(_business(analysis, name, match.start(1), 0.7))
-    for match in re.finditer(NAME_RUN, text):
-        name = _trim_name(match.group())
-        words = [fold(word) for word in name.split()]
-        nouns = {fold(noun) for noun in lexicon.business_nouns}
-        if len(words) >= 2 and (words[0] in nouns or words[-1] in nouns):
-            if not _is_not_a_business(name, analysis):
-                found.append(_business(analysis, name, match.start(), 0.6))
-    people_spans = [(p.span.start, p.span.end) for p in people]
-    found = [
-        fact for fact in found
-        if not any(s < fact.span.end and fact.span.start < e for s, e in people_spans)
-    ]  # fmt: skip
-    return _best_per_name(found)
+            if pattern is opening and len(words) < 2:
+                continue
+            if name and not _is_not_a_business(name, analysis):
+                start = text.find(name, match.start())
+                found.append(_business(analysis, name, start, confidence))
+    return found
 
 
 def _business(analysis: Analysis, name: str, start: int, confidence: float) -> BusinessNameFact:
@@ -158,10 +175,13 @@ def extract_locations(analysis: Analysis) -> list[LocationFact]:
     not_places = {fold(word) for word in lexicon.not_names} | set(MONTHS)
     for match in re.finditer(NAME_RUN, text):
         known = next(
-            ((phrase, start, place) for phrase, start in _sub_phrases(match.group(), match.start())
-             if (place := lookup(phrase)) is not None),
+            (
+                (phrase, start, place)
+                for phrase, start in _sub_phrases(match.group(), match.start())
+                if (place := lookup(phrase)) is not None
+            ),
             None,
-        )  # fmt: skip
+        )
         if known is not None:
             phrase, start, place = known
             places.append(
@@ -172,7 +192,7 @@ def extract_locations(analysis: Analysis) -> list[LocationFact]:
                     span=span(start, start + len(phrase)),
                     text=phrase,
                     confidence=0.85,
-                )  # fmt: skip
+                )
             )
             continue
         phrase = _trim_name(match.group())
@@ -181,9 +201,13 @@ def extract_locations(analysis: Analysis) -> list[LocationFact]:
         weak = re.search(r"(?:\bin|\ben|\bnear|\bcerca\s+de)\s+$", before) is not None
         if (strong or weak) and phrase and fold(phrase.split()[0]) not in not_places:
             places.append(
-                LocationFact(city=phrase, span=span(match.start(), match.start() + len(phrase)),
-                             text=phrase, confidence=0.6 if strong else 0.45)
-            )  # fmt: skip
+                LocationFact(
+                    city=phrase,
+                    span=span(match.start(), match.start() + len(phrase)),
+                    text=phrase,
+                    confidence=0.6 if strong else 0.45,
+                )
+            )
     return _merge_city_and_region(places, text)
 
 
@@ -231,9 +255,9 @@ def _count_at(analysis: Analysis, start: int, end: int) -> int | None:
     if raw.isdigit():
         return int(raw)
     for number in analysis.numbers:
-        if number.start == start and not number.ordinal and not number.article:
-            if number.value == number.value.to_integral_value() and 0 < number.value < 10_000:
-                return int(number.value)
+        whole = number.value == number.value.to_integral_value() and 0 < number.value < 10_000
+        if number.start == start and not number.ordinal and not number.article and whole:
+            return int(number.value)
     return None
 
 
@@ -248,16 +272,24 @@ def extract_team_size(analysis: Analysis, goal_spans: list[tuple[int, int]]) -> 
                 count += 1  # "three barbers and me"
             if count is not None and count < 1000:
                 return [
-                    TeamSizeFact(people=count, span=span(match.start(), match.end()),
-                                 text=match.group(), confidence=0.8)
-                ]  # fmt: skip
+                    TeamSizeFact(
+                        people=count,
+                        span=span(match.start(), match.end()),
+                        text=match.group(),
+                        confidence=0.8,
+                    )
+                ]
     for pattern in lexicon.solo_patterns:
-        match = re.search(pattern, text, re.IGNORECASE)
-        if match:
+        alone = re.search(pattern, text, re.IGNORECASE)
+        if alone:
             return [
-                TeamSizeFact(people=1, span=span(match.start(), match.end()),
-                             text=match.group(), confidence=0.7)
-            ]  # fmt: skip
+                TeamSizeFact(
+                    people=1,
+                    span=span(alone.start(), alone.end()),
+                    text=alone.group(),
+                    confidence=0.7,
+                )
+            ]
     return []
 
 
@@ -267,18 +299,24 @@ def extract_year_founded(analysis: Analysis) -> list[YearFoundedFact]:
         match = re.search(pattern, text, re.IGNORECASE)
         if match and int(match.group("year")) <= today.year:
             return [
-                YearFoundedFact(year=int(match.group("year")),
-                                span=span(match.start("year"), match.end("year")),
-                                text=match.group("year"), confidence=0.85)
-            ]  # fmt: skip
+                YearFoundedFact(
+                    year=int(match.group("year")),
+                    span=span(match.start("year"), match.end("year")),
+                    text=match.group("year"),
+                    confidence=0.85,
+                )
+            ]
     for pattern in lexicon.years_in_business_patterns:
         match = re.search(pattern, text, re.IGNORECASE)
         if match:
             years = _count_at(analysis, match.start("years"), match.end("years"))
             if years is not None and years < 150:
                 return [
-                    YearFoundedFact(year=today.year - years,
-                                    span=span(match.start(), match.end()),
-                                    text=match.group(), confidence=0.6)
-                ]  # fmt: skip
+                    YearFoundedFact(
+                        year=today.year - years,
+                        span=span(match.start(), match.end()),
+                        text=match.group(),
+                        confidence=0.6,
+                    )
+                ]
     return []

@@ -10,7 +10,7 @@ from xentri.ai.offline.money import MoneyMention
 from xentri.ai.offline.places import lookup
 from xentri.ai.offline.text import clean_phrase, fold
 
-_BOUNDARY = re.compile(r"[.;:!?\n(),]|\s[-–—]\s")
+_BOUNDARY = re.compile("[.;:!?\n(),]|\\s[-\u2013\u2014]\\s")
 # Words between an offering's name and its price: "haircuts for $25", "cortes a 150 pesos".
 _LINK_BEFORE_PRICE = re.compile(
     r"(?:\s+|^)(?:for|at|is|are|cost|costs|run|runs|go\s+for|goes\s+for|start\s+at|starts\s+at|"
@@ -38,7 +38,7 @@ _NAME_AFTER = re.compile(
 # What is sold ends where the sentence does, or where who it is for begins.
 _LIST_END = re.compile(r"[.;:!?\n(]|\s(?:for|to|para|a|al|in|en)\s", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r",\s*|\s+(?:and|y|e|or|o|as\s+well\s+as|plus)\s+", re.IGNORECASE)
-_RANGE_LINK = re.compile(r"^\s*(?:-|–|to|and|y|a|hasta|or|o)\s*$", re.IGNORECASE)
+_RANGE_LINK = re.compile("^\\s*(?:-|\u2013|to|and|y|a|hasta|or|o)\\s*$", re.IGNORECASE)
 
 
 def extract_offerings(analysis: Analysis, goals: list[GoalFact]) -> list[OfferingFact]:
@@ -73,13 +73,15 @@ def _priced_offering(analysis: Analysis, money: MoneyMention, floor: int) -> Off
     if not name:
         after = _NAME_AFTER.match(text[after_price:])
         if after:
-            name, name_start, name_end = _noun_phrase(analysis, after.group("name"),
-                                                      after_price + after.start("name"))  # fmt: skip
+            name, name_start, name_end = _noun_phrase(
+                analysis, after.group("name"), after_price + after.start("name")
+            )
     if not name:
         bare = re.match(r"^\s+(?P<name>[^\W\d_][^.;:!?\n,]*)", text[after_price:])
         if bare and fold(bare.group("name").split()[0]) not in lexicon.phrase_stops:
-            name, name_start, name_end = _noun_phrase(analysis, bare.group("name"),
-                                                      after_price + bare.start("name"))  # fmt: skip
+            name, name_start, name_end = _noun_phrase(
+                analysis, bare.group("name"), after_price + bare.start("name")
+            )
     start = min(money.start, name_start) if name else money.start
     end = max(after_price, name_end) if name else after_price
     return OfferingFact(
@@ -104,9 +106,8 @@ def _name_before(analysis: Analysis, price_start: int, floor: int) -> tuple[str,
     if link:
         clause = clause[: link.start()]
     for cue in analysis.lexicon.offering_cues:
-        cue_match = None
-        for cue_match in re.finditer(cue, clause, re.IGNORECASE):
-            pass
+        matches = list(re.finditer(cue, clause, re.IGNORECASE))
+        cue_match = matches[-1] if matches else None
         # "We sell tamales for $25" names after the verb; "a bag sells for $22" before it.
         if cue_match is not None and clause[cue_match.end() :].strip():
             clause_start += cue_match.end()

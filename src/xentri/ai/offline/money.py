@@ -104,8 +104,9 @@ def _list_prices(
             continue
         currency = anchor.money.currency
         money = Money(minor_units=to_minor_units(number.value, currency), currency=currency)
-        inherited.append(MoneyMention(money=money, start=number.start, end=number.end,
-                                      number=number))  # fmt: skip
+        inherited.append(
+            MoneyMention(money=money, start=number.start, end=number.end, number=number)
+        )
     return inherited
 
 
@@ -183,26 +184,24 @@ def _currency_after(after: str, number: NumberMention) -> tuple[str | None, int]
 
     Returns ("PESO", n) for a peso whose country is left to context.
     """
-    if after.lstrip(" ").startswith("€") or after.lstrip(" ").startswith("£"):
-        symbol_at = len(after) - len(after.lstrip(" "))
-        return SYMBOLS[after[symbol_at]], symbol_at + 1
+    stripped = after.lstrip(" ")
+    if stripped[:1] in {"€", "£"}:
+        return SYMBOLS[stripped[0]], len(after) - len(stripped) + 1
     code = _CODE_AFTER.match(after)
     if code and is_iso_code(code.group(1)):
         return code.group(1), code.end()
     words = _WORD_AFTER.match(after)
-    if not words:
-        return None, 0
-    first = fold(words.group(1))
-    if first not in WORDS and first in NATIONALITY and words.group(2):
+    first = fold(words.group(1)) if words else ""
+    second = fold(words.group(2) or "") if words else ""
+    currency: str | None = None
+    length = 0
+    if words and first in NATIONALITY and second in WORDS:
         # "20 Canadian dollars": the adjective comes first in English.
-        second = fold(words.group(2))
-        if second in WORDS:
-            return NATIONALITY[first], words.end()
-    if first not in WORDS:
-        return None, 0
-    if first == "sol" and number.value != 1:
-        return None, 0  # "sol" is the sun unless it is one sol
-    second = fold(words.group(2) or "")
-    if second in NATIONALITY:
-        return NATIONALITY[second], words.end()
-    return WORDS[first] or "PESO", words.end(1)
+        currency, length = NATIONALITY[first], words.end()
+    elif words and first in WORDS and not (first == "sol" and number.value != 1):
+        # "sol" is the sun unless it is one sol; "pesos colombianos" names its country.
+        if second in NATIONALITY:
+            currency, length = NATIONALITY[second], words.end()
+        else:
+            currency, length = WORDS[first] or "PESO", words.end(1)
+    return currency, length

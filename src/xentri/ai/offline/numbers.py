@@ -153,7 +153,7 @@ def _ordinals_missed(tokens: list[Token], found: list[NumberMention]) -> list[Nu
                 end=token.end,
                 ordinal=True,
                 from_words=True,
-            )  # fmt: skip
+            )
         )
     return missed
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xentri.ai.offline.lexicon import words
 from xentri.ai.offline.text import fold
 
 COUNTRIES: dict[str, str] = {
@@ -18,17 +19,32 @@ COUNTRIES: dict[str, str] = {
     "dominican republic": "DO", "puerto rico": "PR", "brazil": "BR", "brasil": "BR",
 }  # fmt: skip
 
+_US_STATES = words(
+    "alabama alaska arizona arkansas california colorado connecticut delaware florida georgia "
+    "hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland "
+    "massachusetts michigan minnesota mississippi missouri montana nebraska nevada ohio "
+    "oklahoma oregon pennsylvania tennessee texas utah vermont virginia washington wisconsin "
+    "wyoming tx ca ny fl"
+)
+_MX_STATES = words(
+    "oaxaca jalisco yucatán yucatan chiapas puebla veracruz sonora chihuahua coahuila "
+    "michoacán michoacan guanajuato querétaro queretaro hidalgo morelos guerrero tabasco "
+    "campeche sinaloa durango zacatecas nayarit colima tlaxcala cdmx"
+)
+_CO_DEPARTMENTS = words("antioquia cundinamarca santander boyacá boyaca")
+_ES_REGIONS = words("andalucía andalucia cataluña catalunya galicia")
+
 # region -> country
 REGIONS: dict[str, str] = {
-    **dict.fromkeys(["alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine", "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska", "nevada", "ohio", "oklahoma", "oregon", "pennsylvania", "tennessee", "texas", "utah", "vermont", "virginia", "washington", "wisconsin", "wyoming", "tx", "ca", "ny", "fl"], "US"),
+    **dict.fromkeys(_US_STATES, "US"),
     "new york": "US", "new jersey": "US", "new mexico": "US", "north carolina": "US",
     "south carolina": "US",
-    **dict.fromkeys(["oaxaca", "jalisco", "yucatán", "yucatan", "chiapas", "puebla", "veracruz", "sonora", "chihuahua", "coahuila", "michoacán", "michoacan", "guanajuato", "querétaro", "queretaro", "hidalgo", "morelos", "guerrero", "tabasco", "campeche", "sinaloa", "durango", "zacatecas", "nayarit", "colima", "tlaxcala", "cdmx"], "MX"),
+    **dict.fromkeys(_MX_STATES, "MX"),
     "nuevo león": "MX", "nuevo leon": "MX", "quintana roo": "MX", "baja california": "MX",
     "estado de méxico": "MX", "san luis potosí": "MX",
-    **dict.fromkeys(["antioquia", "cundinamarca", "santander", "boyacá", "boyaca"], "CO"),
+    **dict.fromkeys(_CO_DEPARTMENTS, "CO"),
     "valle del cauca": "CO",
-    **dict.fromkeys(["andalucía", "andalucia", "cataluña", "catalunya", "galicia"], "ES"),
+    **dict.fromkeys(_ES_REGIONS, "ES"),
     "comunidad de madrid": "ES", "país vasco": "ES",
     "ontario": "CA", "quebec": "CA", "british columbia": "CA", "buenos aires province": "AR",
 }  # fmt: skip
@@ -66,10 +82,12 @@ CITIES: dict[str, tuple[str | None, str]] = {
     "sacramento": ("California", "US"), "phoenix": ("Arizona", "US"),
     "tucson": ("Arizona", "US"), "denver": ("Colorado", "US"), "chicago": ("Illinois", "US"),
     "new york city": ("New York", "US"), "brooklyn": ("New York", "US"),
-    "seattle": ("Washington", "US"), "portland": ("Oregon", "US"), "boston": ("Massachusetts", "US"),
-    "atlanta": ("Georgia", "US"), "nashville": ("Tennessee", "US"), "albuquerque": ("New Mexico", "US"),
-    "las vegas": ("Nevada", "US"), "toronto": ("Ontario", "CA"), "vancouver": ("British Columbia", "CA"),
-    "montreal": ("Quebec", "CA"), "london": (None, "GB"), "manchester": (None, "GB"),
+    "seattle": ("Washington", "US"), "portland": ("Oregon", "US"),
+    "boston": ("Massachusetts", "US"), "atlanta": ("Georgia", "US"),
+    "nashville": ("Tennessee", "US"), "albuquerque": ("New Mexico", "US"),
+    "las vegas": ("Nevada", "US"), "toronto": ("Ontario", "CA"),
+    "vancouver": ("British Columbia", "CA"), "montreal": ("Quebec", "CA"),
+    "london": (None, "GB"), "manchester": (None, "GB"),
 }  # fmt: skip
 
 _DISPLAY_REGION = {"tx": "Texas", "ca": "California", "ny": "New York", "fl": "Florida"}

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*|\S", re.UNICODE)
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\S", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,4 +68,8 @@ def _between_digits(text: str, index: int) -> bool:
 
 
 def clean_phrase(phrase: str) -> str:
-    return re.sub(r"\s+", " ", phrase).strip(" ,;:-–—\"'“”‘’")
+    return re.sub(r"\s+", " ", phrase).strip(_PHRASE_EDGES)
+
+
+# Spaces, punctuation, dashes and straight or curly quotes never start or end a phrase.
+_PHRASE_EDGES = " ,;:-\u2013\u2014\"'\u201c\u201d\u2018\u2019"
