@@ -165,6 +165,26 @@ async def _serve_everything(settings: Settings, plane: Any) -> None:
         await asyncio.wait_for(background, timeout=15)
 
 
+@agents_app.command("run")
+def agents_run(
+    category: list[str] = typer.Option(  # noqa: B008 - typer reads options from defaults
+        [], "--category", help="A category to run (repeatable); none: all seven."
+    ),
+) -> None:
+    """Run agent workers (split shape): heartbeats, copilot answers and event reactions."""
+    _run(lambda: _background("agents", categories=_known_categories(category)))
+
+
+def _known_categories(chosen: list[str]) -> list[str]:
+    from xentri.ai.registry import load_agent_registry
+
+    known = [agent.category for agent in load_agent_registry().copilots()]
+    unknown = sorted(set(chosen) - set(known))
+    if unknown:
+        raise StartupError(f"unknown category {unknown[0]!r}; one of: {', '.join(known)}")
+    return chosen
+
+
 @app.command()
 def relay() -> None:
     """Move committed events from PostgreSQL to Redis Streams (split shape; any replicas)."""
@@ -183,12 +203,13 @@ def consumers() -> None:
     _run(lambda: _background("consumers"))
 
 
-def _background(kind: str) -> None:
+def _background(kind: str, *, categories: list[str] | None = None) -> None:
     import asyncio
     import signal
 
+    from xentri.composition import ai_settings_from_environment
     from xentri.kernel.dataplane import start_data_plane
-    from xentri.runtime import run_consumers, run_relay, run_scheduler
+    from xentri.runtime import run_agent_workers, run_consumers, run_relay, run_scheduler
     from xentri.subscriptions import all_subscriptions
 
     settings = _settings()
@@ -198,6 +219,7 @@ def _background(kind: str) -> None:
             "`xentri serve` runs it in-process on the embedded default"
         )
     settings = with_secret_key(settings)
+    ai_settings = ai_settings_from_environment() if kind == "agents" else None
     plane = start_data_plane(settings)
 
     async def main() -> None:
@@ -209,6 +231,10 @@ def _background(kind: str) -> None:
             await run_relay(stop, settings=settings, plane=plane)
         elif kind == "scheduler":
             await run_scheduler(stop, plane=plane)
+        elif kind == "agents":
+            await run_agent_workers(
+                stop, plane=plane, ai_settings=ai_settings, categories=categories
+            )
         else:
             await run_consumers(
                 stop, settings=settings, plane=plane, subscriptions=all_subscriptions()

@@ -94,7 +94,7 @@ async def run_agent_workers(
     stop: asyncio.Event,
     *,
     plane: DataPlane,
-    ai_settings: AiSettings,
+    ai_settings: AiSettings | None,
     categories: Sequence[str] | None = None,
 ) -> None:
     """The agent workers of `categories` (all seven when None) in this process."""
@@ -105,6 +105,8 @@ async def run_agent_workers(
     from xentri.ai.runner import AgentRunner
     from xentri.ai.worker import AgentWorker
 
+    if ai_settings is None:
+        ai_settings = AiSettings()
     registry = load_agent_registry()
     chosen = list(categories) if categories else [agent.category for agent in registry.copilots()]
     async with connections(plane, name="xentri-agents") as conns:
@@ -123,6 +125,8 @@ async def run_agent_workers(
                 engine=conns.app_engine,
                 redis=conns.redis,
                 offline_for=copilot_responder,
+                heartbeat_every=ai_settings.agent_heartbeat_seconds / 3,
+                heartbeat_timeout=ai_settings.agent_heartbeat_seconds,
             )
             for category in chosen
         ]

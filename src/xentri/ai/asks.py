@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -24,6 +24,8 @@ from xentri.kernel.events.envelope_rows import field_text
 
 REPLY_TTL_SECONDS = 300
 _READ_BLOCK_MS = 200
+_ALIVE_CHECK_SECONDS = 1.0
+_UNAVAILABLE = "Your assistant is temporarily unavailable. You can keep working; try again shortly."
 ASKS_MAXLEN = 10_000
 
 
@@ -77,9 +79,15 @@ async def write_reply(redis: Redis, ask_id: uuid.UUID, item: ReplyItem) -> None:
 
 
 async def read_reply(
-    redis: Redis, ask_id: uuid.UUID, *, first_timeout: float, idle_timeout: float
+    redis: Redis,
+    ask_id: uuid.UUID,
+    *,
+    first_timeout: float,
+    idle_timeout: float,
+    worker_alive: Callable[[], Awaitable[bool]] | None = None,
 ) -> AsyncIterator[ReplyItem]:
-    """The reply's items until `done` or `error`; a worker silent for too long is an error.
+    """The reply's items until `done` or `error`; a worker silent for too long is an error, and
+    so is one whose heartbeat stops while we wait (it died with the ask in hand).
 
     Reads block briefly and repeat until the deadline: the web process's Redis client has a
     short socket timeout, which one long blocking read would exceed.
@@ -88,12 +96,15 @@ async def read_reply(
     last = "0-0"
     loop = asyncio.get_running_loop()
     deadline = loop.time() + first_timeout
+    next_check = loop.time() + _ALIVE_CHECK_SECONDS
     while True:
-        if loop.time() > deadline:
-            raise ModelUnavailableError(
-                "Your assistant is temporarily unavailable. You can keep working; try again "
-                "shortly."
-            )
+        now = loop.time()
+        if now > deadline:
+            raise ModelUnavailableError(_UNAVAILABLE)
+        if worker_alive is not None and now > next_check:
+            next_check = now + _ALIVE_CHECK_SECONDS
+            if not await worker_alive():
+                raise ModelUnavailableError(_UNAVAILABLE)
         response: Any = await redis.xread({stream: last}, count=100, block=_READ_BLOCK_MS)
         for _stream, entries in response or []:
             for entry_id, fields in entries:

@@ -34,6 +34,9 @@ class AiSettings(BaseSettings):
     # Tokens (input + output) an org may spend on cloud models per budget window; the offline
     # model costs nothing and is not metered.
     llm_tokens_per_window: int = Field(default=200_000, ge=1)
+    # A category whose worker has not refreshed its heartbeat for this long is down: its copilot
+    # answers 503. Workers refresh it three times per period.
+    agent_heartbeat_seconds: float = Field(default=15.0, ge=0.5, le=300)
 
     @model_validator(mode="after")
     def _keys_for_cloud_providers(self) -> AiSettings:

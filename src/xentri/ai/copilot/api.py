@@ -197,6 +197,7 @@ async def _start(request: Request, category: str, ask_: Ask) -> AsyncIterator[Re
         ask_.id,
         first_timeout=settings.llm_timeout_seconds + _FIRST_REPLY_MARGIN_SECONDS,
         idle_timeout=_IDLE_SECONDS,
+        worker_alive=lambda: plane_is_up(redis, category),
     )
     first = await anext(reply)
     if first.kind == "error":

@@ -1,0 +1,109 @@
+"""Agent workers as real processes: killing one makes its category's copilot answer 503 within
+the heartbeat period while tool endpoints keep working; a restarted worker answers again."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.identity import create_org, sign_up
+from xentri.ai.heartbeat import heartbeat_key
+
+pytestmark = pytest.mark.integration
+
+HEARTBEAT_SECONDS = 1.5
+
+
+def start_worker(servers, home: Path, *categories: str) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XENTRI_")}
+    env.update(
+        XENTRI_HOME=str(home),
+        XENTRI_SECRET_KEY="worker-test",
+        XENTRI_DATABASE_URL=servers.owner_url,
+        XENTRI_DATABASE_APP_URL=servers.app_url,
+        XENTRI_DATABASE_APP_ROLE=servers.app_role,
+        XENTRI_DATABASE_SYSTEM_URL=servers.system_url,
+        XENTRI_DATABASE_SYSTEM_ROLE=servers.system_role,
+        XENTRI_REDIS_URL=servers.redis_url,
+        XENTRI_AGENT_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS),
+        XENTRI_LOG_LEVEL="WARNING",
+    )
+    args = [arg for category in categories for arg in ("--category", category)]
+    return subprocess.Popen(
+        [sys.executable, "-m", "xentri.cli", "agents", "run", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+async def until(condition, *, seconds: float) -> bool:
+    """Poll `condition` (bounded); True when it held before the bound."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while loop.time() < deadline:
+        if await condition():
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def test_a_killed_worker_is_a_503_until_it_is_back(make_app, client_for, servers, tmp_path):
+    app = make_app()
+    redis = app.state.redis
+    async with client_for(app) as client:
+        person = await sign_up(client)
+        org = await create_org(person)
+
+        async def ask():
+            return await client.post(
+                "/api/v1/copilot/category.finance/ask",
+                json={"question": "Should I hire?"},
+                headers=person.headers(),
+            )
+
+        async def beating() -> bool:
+            return bool(await redis.exists(heartbeat_key("finance")))
+
+        worker = start_worker(servers, tmp_path, "finance")
+        try:
+            assert await until(beating, seconds=60), worker.stderr
+            answered = await ask()
+
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=10)
+
+            async def refused() -> bool:
+                return (await ask()).status_code == 503
+
+            became_unavailable = await until(refused, seconds=HEARTBEAT_SECONDS * 4)
+            tool = await client.get(f"/api/v1/orgs/{org}", headers=person.headers())
+
+            worker = start_worker(servers, tmp_path, "finance")
+            assert await until(beating, seconds=60)
+            answered_again = await ask()
+        finally:
+            worker.terminate()
+            worker.wait(timeout=20)
+
+    assert answered.status_code == 200
+    assert "event: done" in answered.text
+    assert became_unavailable
+    assert tool.status_code == 200
+    assert answered_again.status_code == 200
+    assert worker.returncode == 0  # a clean stop on SIGTERM
+
+
+def test_an_unknown_category_is_a_one_line_error(servers, tmp_path):
+    worker = start_worker(servers, tmp_path, "astrology")
+    _, stderr = worker.communicate(timeout=60)
+
+    assert worker.returncode == 1
+    assert b"Traceback" not in stderr
+    assert b"unknown category 'astrology'" in stderr
