@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from text_to_num import text2num
+
 from xentri.ai.offline.numbers import NumberMention
 from xentri.ai.offline.text import fold
 
@@ -171,7 +173,8 @@ def find_dates(
     found: list[DateMention] = []
 
     def add(value: dt.date | None, match: re.Match[str]) -> None:
-        if value is not None and not any(m.start <= match.start() < m.end for m in found):
+        overlaps = any(m.start < match.end() and match.start() < m.end for m in found)
+        if value is not None and not overlaps:
             found.append(DateMention(value=value, start=match.start(), end=match.end()))
 
     for pattern, resolve in _RESOLVERS:
@@ -210,6 +213,11 @@ def _count(words: str, start: int, numbers: list[NumberMention] | None) -> int |
     for number in numbers or ():
         if number.start == start and number.value == number.value.to_integral_value():
             return int(number.value)
+    for language in ("en", "es"):
+        try:
+            return int(text2num(first, language))
+        except ValueError:
+            continue
     return None
 
 

@@ -68,9 +68,11 @@ def _cued_names(analysis: Analysis) -> list[BusinessNameFact]:
 def _shaped_names(analysis: Analysis) -> list[BusinessNameFact]:
     text, lexicon = analysis.text, analysis.lexicon
     found: list[BusinessNameFact] = []
-    nouns = "|".join(sorted((re.escape(n) for n in lexicon.business_nouns), key=len, reverse=True))
+    listed = sorted((re.escape(n) for n in lexicon.business_nouns), key=len, reverse=True)
+    # Shops are named by their trade: "florería", "zapatería"; "winery", "nursery".
+    nouns = "|".join([*listed, r"[^\W\d_]{3,}er[ií]a", r"[^\W\d_]{3,}ery", r"[^\W\d_]+shop"])
     # "the consultorio Sonrisa Plena", "my little company, Nube Labs"
-    after_noun = re.compile(rf"(?<!\w)(?:{nouns})\s*,?[ \t]+(?P<name>{NAME_RUN})")
+    after_noun = re.compile(rf"(?<!\w)(?-i:{nouns})\s*,?[ \t]+(?P<name>{NAME_RUN})")
     # "Tierra Viva, una tienda...", "Petal & Stem is a flower shop"
     appositive = re.compile(
         rf"(?P<name>{NAME_RUN})(?:\s*,\s*|\s+(?:is|es)\s+)(?:a|an|un|una)\s", re.IGNORECASE

@@ -121,7 +121,12 @@ def _noun_phrase(
     """Trim a phrase to the noun phrase that names a product: no articles, verbs or pronouns."""
     lexicon = analysis.lexicon
     words = [(m.group(), m.start()) for m in re.finditer(r"[^\s]+", phrase)]
-    stops = lexicon.phrase_stops - {"de", "del", "with", "con", "of"}
+    # Prepositions may sit inside a product's name: "arreglos para eventos", "bath and trim for
+    # a small dog"; they only end it when reading left to right from the price.
+    inner = {"de", "del", "with", "con", "of", "sin", "without"}
+    if from_right:
+        inner |= {"for", "para"}
+    stops = lexicon.phrase_stops - inner
     if from_right:
         kept: list[tuple[str, int]] = []
         while words and fold(words[-1][0].strip(",")) in stops:

@@ -21,6 +21,12 @@ from xentri.ai.offline.numbers import NumberMention, find_number_mentions
 from xentri.ai.offline.text import fold
 
 _SYMBOLS_LONGEST_FIRST = sorted(SYMBOLS, key=len, reverse=True)
+# Symbols that may follow the amount; "Q" and "S/" only ever come first.
+_SUFFIX_SYMBOLS = sorted(
+    {symbol for symbol in SYMBOLS if not symbol[0].isalpha() or symbol.endswith("$")} | {"$"},
+    key=len,
+    reverse=True,
+)
 _WORD_AFTER = re.compile(r"\s*(?:de\s+)?([^\W\d_]+)(?:\s+([^\W\d_]+))?", re.UNICODE)
 _CODE_BEFORE = re.compile(r"\b([A-Z]{3})\s?\$?\s*$")
 _CODE_AFTER = re.compile(r"\s?([A-Z]{3})\b")
@@ -158,6 +164,8 @@ def _currency_around(
         end = number.end + suffix_length
     if suffix_currency == "PESO":
         suffix_currency = resolve_peso(default_currency=default_currency, countries=countries)
+    if suffix_currency == "DOLLAR":
+        suffix_currency, dollar_sign = None, True
     currency = prefix_currency or suffix_currency
     if currency is None and dollar_sign:
         currency = resolve_dollar_sign(
@@ -170,7 +178,13 @@ def _currency_around(
 
 def _is_quarter(text: str, number: NumberMention) -> bool:
     """ "Q2 2027" and "Q3" name quarters, not quetzales."""
-    return number.start > 0 and text[number.start - 1] == "Q" and 1 <= number.value <= 4
+    raw = text[number.start : number.end]
+    return (
+        number.start > 0
+        and text[number.start - 1] == "Q"
+        and raw.isdigit()
+        and 1 <= number.value <= 4
+    )
 
 
 def _symbol_stands_alone(before: str, symbol: str) -> bool:
@@ -184,9 +198,12 @@ def _currency_after(after: str, number: NumberMention) -> tuple[str | None, int]
 
     Returns ("PESO", n) for a peso whose country is left to context.
     """
-    stripped = after.lstrip(" ")
-    if stripped[:1] in {"€", "£"}:
-        return SYMBOLS[stripped[0]], len(after) - len(stripped) + 1
+    stripped = after.lstrip()
+    gap = len(after) - len(stripped)
+    for symbol in _SUFFIX_SYMBOLS:
+        if stripped.startswith(symbol):
+            # "30 €", "1.200,50 US$" (es_ES writes the symbol after); a bare "$" is "DOLLAR".
+            return SYMBOLS.get(symbol, "DOLLAR"), gap + len(symbol)
     code = _CODE_AFTER.match(after)
     if code and is_iso_code(code.group(1)):
         return code.group(1), code.end()
