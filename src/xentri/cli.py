@@ -176,9 +176,9 @@ def agents_run(
 
 
 def _known_categories(chosen: list[str]) -> list[str]:
-    from xentri.ai.registry import load_agent_registry
+    from xentri.composition import agent_registry_at_startup
 
-    known = [agent.category for agent in load_agent_registry().copilots()]
+    known = [agent.category for agent in agent_registry_at_startup().copilots()]
     unknown = sorted(set(chosen) - set(known))
     if unknown:
         raise StartupError(f"unknown category {unknown[0]!r}; one of: {', '.join(known)}")

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from xentri.ai.config import AiSettings
 from xentri.ai.copilot import api as copilot_api
+from xentri.ai.registry import AgentRegistry, RegistryError, load_agent_registry
 from xentri.catalog import api as catalog_api
 from xentri.identity import api as identity_api
 from xentri.identity import events as _identity_events  # noqa: F401 - registers the events
@@ -72,6 +73,14 @@ def compose(
         oidc_settings if oidc_settings is not None else oidc_from_environment()
     )
     return app
+
+
+def agent_registry_at_startup() -> AgentRegistry:
+    """The agents, souls and tools, checked once: a broken registry stops the start."""
+    try:
+        return load_agent_registry()
+    except RegistryError as exc:
+        raise StartupError(f"agent registry: {exc}") from None
 
 
 def ai_settings_from_environment() -> AiSettings:

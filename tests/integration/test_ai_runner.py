@@ -10,17 +10,22 @@ from datetime import UTC, datetime
 import httpx2
 import pytest
 from pydantic import BaseModel
-from pydantic_ai import ModelMessage, ModelResponse, TextPart, ToolCallPart
+from pydantic_ai import ModelMessage, ModelResponse, RunContext, TextPart, Tool, ToolCallPart
 from pydantic_ai.models import Model
 from pydantic_ai.models.function import AgentInfo, FunctionModel
+from sqlalchemy import func, select
 
 from tests.support.db import as_org
+from tests.support.events import thing
+from tests.support.spine import emit_committed
 from xentri.ai.budgets import budget_window
 from xentri.ai.config import AiSettings
 from xentri.ai.errors import BudgetExhaustedError, ModelUnavailableError
 from xentri.ai.offline_model import offline_model
 from xentri.ai.providers import ModelChoice, cloud_model
 from xentri.ai.runner import AgentReply, AgentRequest, AgentRunner
+from xentri.ai.tools import ToolContext
+from xentri.kernel.events.tables import system_events
 
 pytestmark = pytest.mark.integration
 
@@ -295,3 +300,31 @@ async def test_a_malformed_provider_response_is_a_503(app_engine, redis_client):
 
     with pytest.raises(ModelUnavailableError):
         await runner.answer(request(org))
+
+
+async def test_a_tool_call_reads_only_the_agents_org(app_engine, redis_client):
+    mine, theirs = uuid.uuid4(), uuid.uuid4()
+    await emit_committed(app_engine, [thing(mine, "a"), thing(mine, "b"), thing(theirs, "c")])
+
+    async def count_events(ctx: RunContext[ToolContext]) -> int:
+        """How many events the org has."""
+        async with ctx.deps.transaction() as tx:
+            return int(await tx.scalar(select(func.count()).select_from(system_events)) or 0)
+
+    def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        returned = [
+            part.content
+            for message in messages
+            for part in getattr(message, "parts", [])
+            if getattr(part, "part_kind", "") == "tool-return"
+        ]
+        if not returned:
+            return ModelResponse(parts=[ToolCallPart("count_events", {})])
+        return ModelResponse(parts=[TextPart(f"You have {returned[0]} events.")])
+
+    runner = runner_for(app_engine, redis_client, FunctionModel(respond, model_name="tools"))
+
+    reply = await runner.answer(request(mine, choice=TEST, tools=[Tool(count_events)]))
+
+    assert reply.text == "You have 2 events."
+    assert reply.usage.provider == "test"

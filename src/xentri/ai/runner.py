@@ -25,6 +25,7 @@ from xentri.ai.config import AiSettings
 from xentri.ai.errors import BudgetExhaustedError, ModelUnavailableError
 from xentri.ai.offline_model import OfflineResponder, responding_with
 from xentri.ai.providers import ModelChoice, ModelFactory, model_choice
+from xentri.ai.tools import ToolContext
 from xentri.ai.usage import CallUsage, record_usage, tokens_spent
 from xentri.identity.tables import organizations
 from xentri.kernel.db.tenant import tenant_transaction
@@ -43,7 +44,8 @@ class AgentRequest:
     history: Sequence[ModelMessage] = ()
     choice: ModelChoice | None = None  # the agent's override from the registry
     offline: OfflineResponder | None = None  # how the offline engine serves this task
-    tools: Sequence[Tool[Any]] = field(default_factory=tuple)
+    # Typed tools; each gets RunContext[ToolContext] and opens the org's tenant transaction.
+    tools: Sequence[Tool[ToolContext]] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class AgentRunner:
                     request.prompt,
                     message_history=list(request.history),
                     model_settings=self._model_settings(),
+                    deps=self._deps(request),
                 )
         except (AgentRunError, OSError) as exc:
             raise self._unavailable(request, choice, exc) from exc
@@ -94,6 +97,7 @@ class AgentRunner:
                     request.prompt,
                     message_history=list(request.history),
                     model_settings=self._model_settings(),
+                    deps=self._deps(request),
                 )
         except (AgentRunError, OSError) as exc:
             raise self._unavailable(request, choice, exc) from exc
@@ -116,6 +120,7 @@ class AgentRunner:
                     request.prompt,
                     message_history=list(request.history),
                     model_settings=self._model_settings(),
+                    deps=self._deps(request),
                 ) as run:
                     async for delta in run.stream_text(delta=True, debounce_by=None):
                         parts.append(delta)
@@ -143,11 +148,15 @@ class AgentRunner:
             )
         return choice, window
 
+    def _deps(self, request: AgentRequest) -> ToolContext:
+        return ToolContext(org_id=request.org_id, engine=self.engine)
+
     def _agent(
         self, request: AgentRequest, choice: ModelChoice, *, output_type: Any
     ) -> Agent[Any, Any]:
         return Agent(
             self.models(choice),
+            deps_type=ToolContext,
             instructions=request.instructions,
             output_type=output_type,
             tools=list(request.tools),
