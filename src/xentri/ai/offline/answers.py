@@ -76,9 +76,11 @@ _OUTSTANDING = _cue(
     r"\b(?:unpaid|outstanding|owed|receivables?|pending)\b",
     r"\b(?:pendientes?|por cobrar|sin pagar|me deben)\b",
 )
+# Nouns name revenue on their own; verbs only in a "how much" question ("who made this?").
 _REVENUE = _cue(
-    r"\b(?:revenue|sales|income|earn\w*|made|collected|sold)\b",
-    r"\b(?:ingresos?|ventas?|vendi\w*|factur\w*|cobr\w*|gan\w*)\b",
+    r"\b(?:revenue|sales|income|ingresos?|ventas?|facturacion|ganancias?)\b",
+    r"\b(?:how much|cuanto)\b.*\b(?:earn\w*|made|sold|collected|billed|vendi\w*|factur\w*|"
+    r"cobr\w*|ganamos|gane)\b",
 )
 _TOP_CUSTOMER = _cue(
     r"\b(?:top|best|biggest|largest) (?:customer|client)s?\b",

@@ -122,7 +122,7 @@ class KnownFacts(_Frozen):
 
     def record_free_text(self, section: BriefSection, answer: str) -> KnownFacts:
         """Keep an answer whose facts are phrases, not values: differentiators, competitors."""
-        phrase = clean_phrase(answer)[:500]
+        phrase = clean_phrase(answer)[:500].rstrip(".")
         if not phrase:
             return self
         if section is BriefSection.DIFFERENTIATORS:
@@ -142,7 +142,8 @@ class KnownFacts(_Frozen):
         return self
 
     def mark_asked(self, question_id: str) -> KnownFacts:
-        return self.model_copy(update={"asked": _add(self.asked, question_id)})
+        """Count one more asking; repeats are kept, since a question may be asked twice."""
+        return self.model_copy(update={"asked": (*self.asked, question_id)})
 
 
 def _add(values: tuple[str, ...], value: str) -> tuple[str, ...]:
