@@ -323,7 +323,7 @@ def main() -> int:
         return baseline_facts(str(item["text"]), today)
 
     languages = Counter(str(item["id"])[:2] for item in items)
-    print(f"{path.relative_to(HERE.parent)}: {len(items)} answers "
+    print(f"{path}: {len(items)} answers "
           f"({languages['en']} English, {languages['es']} Spanish), today = {today}")  # fmt: skip
     engine_scores = score(items, engine, errors=args.errors)
     baseline_scores = score(items, baseline)

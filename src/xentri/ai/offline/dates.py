@@ -64,7 +64,9 @@ _QUARTER = re.compile(
 )
 _END_OF_YEAR = re.compile(
     r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year|year[- ]end|"
-    r"fin(?:al)?(?:es)?\s+de(?:l)?\s+(?:este\s+)?a[nñ]o|(?:por\s+)?navidad|christmas)\b"
+    r"fin(?:al)?(?:es)?\s+de(?:l)?\s+(?:este\s+)?a[nñ]o|(?:por\s+)?navidad|christmas|"
+    r"antes\s+de\s+que\s+(?:acabe|termine|se\s+acabe)\s+el\s+a[nñ]o|"
+    r"before\s+the\s+year\s+(?:is\s+out|ends))\b"
 )
 _NEXT_YEAR = re.compile(
     r"\b(?:(?:by\s+|before\s+)?(?:the\s+end\s+of\s+)?next\s+year|"
@@ -77,7 +79,7 @@ _THIS_MONTH = re.compile(
     r"fin(?:al)?\s+de(?:l)?\s+mes)\b"
 )
 _YEAR_ONLY = re.compile(
-    r"\b(?:by|in|before|until|para|en|antes\s+de(?:l)?|hasta|(?:the\s+)?end\s+of|"
+    r"\b(?:by|in|for|before|until|para|en|antes\s+de(?:l)?|hasta|(?:the\s+)?end\s+of|"
     r"(?:a\s+)?finales\s+de(?:l)?|(?:a\s+|al\s+)?fin(?:al)?\s+de(?:l)?)\s+(?:el\s+)?"
     r"(?:a[nñ]o\s+)?(\d{4})\b"
 )

@@ -11,12 +11,12 @@ from xentri.ai.offline.extract_audience import extract_audience, extract_tone
 from xentri.ai.offline.extract_goals import extract_goals
 from xentri.ai.offline.extract_identity import (
     extract_business_names,
-    extract_locations,
     extract_people,
     extract_team_size,
     extract_year_founded,
 )
 from xentri.ai.offline.extract_offerings import extract_offerings
+from xentri.ai.offline.extract_places import extract_locations
 from xentri.ai.offline.facts import Extraction, Fact, Language
 from xentri.ai.offline.language import detect_language
 from xentri.ai.offline.money import find_money

@@ -33,39 +33,84 @@ def extract_audience(
     for cue in lexicon.audience_cues:
         starts.extend((m.end(), False) for m in re.finditer(rf"(?<!\w){cue}\s+", text, re.I))
     for cue in lexicon.weak_audience_cues:
-        starts.extend((m.end(), True) for m in re.finditer(rf"(?<!\w){cue}\s+", text, re.I))
+        starts.extend(
+            (m.end(), True)
+            for m in re.finditer(rf"(?<!\w){cue}\s+", text, re.I)
+            if not _UP_TO.search(text, 0, m.start())  # "up to six people" is a size
+        )
     if expecting and not starts:
         starts.append((0, False))
-    claimed = [(f.span.start, f.span.end) for f in analysis.claimed]
     segments: dict[str, AudienceFact] = {}
     for start, weak in sorted(set(starts)):
         end_match = _SEGMENT_END.search(text, start)
         end = end_match.start() if end_match else len(text)
-        for piece in _SEGMENT_SPLIT.split(text[start:end]):
-            at = text.find(piece, start, end)
-            segment = _to_last_audience_noun(
-                _strip_filler(clean_phrase(piece)), lexicon.audience_nouns, required=weak
-            )
-            if not segment or at < 0 or len(segment.split()) > 8:
-                continue
-            seg_at = text.find(segment, at)
-            segment = _cut_before_claimed(segment, seg_at, claimed)
-            if (
-                not segment
-                or any(s <= seg_at < e for s, e in claimed + goal_spans)
-                or any(seg_at <= m.start < seg_at + len(segment) for m in analysis.money)
-            ):
-                continue
-            segments.setdefault(
-                fold(segment),
-                AudienceFact(
-                    segment=segment,
-                    span=span(seg_at, seg_at + len(segment)),
-                    text=segment,
-                    confidence=0.6 if weak else 0.75,
-                ),
-            )
+        for at, piece in _pieces(text, start, end, lexicon.audience_nouns):
+            stripped = _strip_filler(clean_phrase(piece))
+            segment = _to_last_audience_noun(stripped, lexicon.audience_nouns, required=weak)
+            fact = _segment_fact(analysis, segment, at, goal_spans, weak=weak)
+            if fact is not None:
+                segments.setdefault(fold(fact.segment), fact)
+            if segment and segment != stripped:
+                break  # the list ended where the cut was made: "... set up hiring and payroll"
     return sorted(segments.values(), key=lambda f: f.span.start)
+
+
+_UP_TO = re.compile(r"\bup\s+\Z", re.IGNORECASE)
+_QUANTITY = re.compile(r"(?:up\s+to|as\s+many\s+as|more\s+than|hasta|más\s+de)\b", re.IGNORECASE)
+
+
+def _pieces(text: str, start: int, end: int, nouns: frozenset[str]) -> list[tuple[int, str]]:
+    """Split a list of segments, keeping "American and British travelers" together."""
+    parts = _SEGMENT_SPLIT.split(text[start:end])
+    pieces: list[tuple[int, str]] = []
+    offset = start
+    index = 0
+    while index < len(parts):
+        piece = parts[index]
+        at = text.find(piece, offset, end) if piece else offset
+        following = parts[index + 1] if index + 1 < len(parts) else None
+        if following and not _has_noun(piece, nouns) and len(piece.split()) <= 2:
+            words = following.split()
+            # "British travelers" continues "American"; "tiendas de decoración" starts anew.
+            if _has_noun(following, nouns) and fold(words[0]) not in nouns:
+                joined_end = text.find(following, at + len(piece), end) + len(following)
+                piece, index = text[at:joined_end], index + 1
+        pieces.append((at, piece))
+        offset = at + len(piece)
+        index += 1
+    return pieces
+
+
+def _has_noun(piece: str, nouns: frozenset[str]) -> bool:
+    return any(fold(word.strip(",")) in nouns for word in piece.split())
+
+
+def _segment_fact(
+    analysis: Analysis, segment: str, at: int, goal_spans: list[tuple[int, int]], *, weak: bool
+) -> AudienceFact | None:
+    text = analysis.text
+    if not segment or len(segment.split()) > 8:
+        return None
+    seg_at = text.find(segment, at)
+    claimed = [(f.span.start, f.span.end) for f in analysis.claimed]
+    segment = _cut_before_claimed(segment, seg_at, claimed)
+    starts_with_number = any(n.start == seg_at for n in analysis.numbers) or bool(
+        _QUANTITY.match(segment)
+    )
+    if (
+        not segment
+        or seg_at < 0
+        or starts_with_number
+        or any(s <= seg_at < e for s, e in claimed + goal_spans)
+        or any(seg_at <= m.start < seg_at + len(segment) for m in analysis.money)
+    ):
+        return None
+    return AudienceFact(
+        segment=segment,
+        span=span(seg_at, seg_at + len(segment)),
+        text=segment,
+        confidence=0.6 if weak else 0.75,
+    )
 
 
 def _cut_before_claimed(segment: str, at: int, claimed: list[tuple[int, int]]) -> str:

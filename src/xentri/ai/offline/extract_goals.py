@@ -39,6 +39,13 @@ def _mentions(part: str, cues: tuple[str, ...]) -> bool:
 def extract_goals(analysis: Analysis, *, expecting_goal: bool = False) -> list[GoalFact]:
     text, lexicon = analysis.text, analysis.lexicon
     goals: list[GoalFact] = []
+    masked = text
+    for fact in analysis.claimed:
+        masked = (
+            masked[: fact.span.start]
+            + " " * (fact.span.end - fact.span.start)
+            + masked[fact.span.end :]
+        )
     for sentence_start, sentence_end in sentence_bounds(text):
         sentence_dates = [
             d
@@ -47,12 +54,16 @@ def extract_goals(analysis: Analysis, *, expecting_goal: bool = False) -> list[G
         ]
         previous_was_goal = False
         for part_start, part_end in _parts(text, sentence_start, sentence_end, analysis):
-            part = text[part_start:part_end]
+            # Names are not intentions: "Sí Quiero Eventos" wants nothing.
+            part = masked[part_start:part_end]
             intends = expecting_goal or _mentions(part, lexicon.goal_cues)
             grows = _mentions(part, lexicon.growth_verbs)
             # "Open since 2014" is history, "open a second shop in March" a goal: a growth verb
             # alone needs a future date, or to continue a goal begun earlier in the sentence.
-            if not (intends or (grows and (sentence_dates or previous_was_goal))):
+            continues = previous_was_goal and (
+                grows or _has_quantity(analysis, part_start, part_end)
+            )
+            if not (intends or continues or (grows and sentence_dates)):
                 previous_was_goal = False
                 continue
             goal = _goal_in(analysis, part_start, part_end, sentence_dates)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from xentri.ai.offline.analysis import NAME_RUN, PERSON_RUN, Analysis, span
 from xentri.ai.offline.dates import MONTHS
 from xentri.ai.offline.facts import (
     BusinessNameFact,
-    LocationFact,
     PersonFact,
     TeamSizeFact,
     YearFoundedFact,
 )
+from xentri.ai.offline.language import COMMON_WORDS
 from xentri.ai.offline.places import lookup
 from xentri.ai.offline.text import clean_phrase, fold
 
@@ -30,6 +29,10 @@ _ROLES = {
 
 
 _ARTICLES = frozenset({"el", "la", "los", "las", "the"})
+_COUNTS_SOMETHING_ELSE = re.compile(
+    r"(?:\b(?:to|up\s+to|hasta|with|con|between|entre|for|para|than|que)\s+|\d\s+a\s+|-\s*)\Z",
+    re.IGNORECASE,
+)
 _AND_ME = re.compile(r"\s+(?:y\s+yo|and\s+me|and\s+myself|plus\s+me|más\s+yo)\b", re.IGNORECASE)
 
 
@@ -55,7 +58,7 @@ def _cued_names(analysis: Analysis) -> list[BusinessNameFact]:
         )
         for match in pattern.finditer(text):
             name = _trim_name(match.group("name"))
-            if name and not _is_not_a_business(name, analysis):
+            if name and not _is_not_a_business(name, analysis, cued=not cue.startswith("^")):
                 confidence = 0.6 if cue.startswith("^") else 0.9
                 found.append(_business(analysis, name, match.start("name"), confidence))
     for match in _QUOTED.finditer(text):
@@ -72,7 +75,9 @@ def _shaped_names(analysis: Analysis) -> list[BusinessNameFact]:
     # Shops are named by their trade: "florería", "zapatería"; "winery", "nursery".
     nouns = "|".join([*listed, r"[^\W\d_]{3,}er[ií]a", r"[^\W\d_]{3,}ery", r"[^\W\d_]+shop"])
     # "the consultorio Sonrisa Plena", "my little company, Nube Labs"
-    after_noun = re.compile(rf"(?<!\w)(?-i:{nouns})\s*,?[ \t]+(?P<name>{NAME_RUN})")
+    after_noun = re.compile(
+        rf"(?<!\w)(?-i:{nouns})(?:[ \t]+(?:de|of)[ \t]+[^\W\d_]+)?\s*,?[ \t]+(?P<name>{NAME_RUN})"
+    )
     # "Tierra Viva, una tienda...", "Petal & Stem is a flower shop"
     appositive = re.compile(
         rf"(?P<name>{NAME_RUN})(?:\s*,\s*|\s+(?:is|es)\s+)(?:a|an|un|una)\s", re.IGNORECASE
@@ -117,11 +122,13 @@ def _trim_name(raw: str, openers: frozenset[str] = frozenset()) -> str:
     return name
 
 
-def _is_not_a_business(name: str, analysis: Analysis) -> bool:
+def _is_not_a_business(name: str, analysis: Analysis, *, cued: bool = False) -> bool:
+    """A greeting, a month, a place or a pronoun; after "se llama" only a one-word one."""
     words = name.split()
     if fold(words[0]) in _ARTICLES and len(words) > 1:
         words = words[1:]
-    if fold(words[0]) in {fold(word) for word in analysis.lexicon.not_names}:
+    not_names = {fold(word) for word in analysis.lexicon.not_names}
+    if fold(words[0]) in not_names and not (cued and len(words) > 1):
         return True
     if len(words) == 1 and (fold(name) in MONTHS or (name.isupper() and len(name) <= 3)):
         return True
@@ -162,94 +169,39 @@ def extract_people(analysis: Analysis) -> list[PersonFact]:
                 name=name, role=role, span=span(start, end), text=name, confidence=0.85
             )
             people.setdefault(fold(name), fact)
+    if not people:
+        people.update(_lower_case_speaker(analysis))
     return sorted(people.values(), key=lambda f: f.span.start)
+
+
+# The speaker's name typed in lower case: "me llamo carla", "soy carla, hago uñas", "i'm sam and".
+_LOWER_NAME = re.compile(
+    r"\b(?:(?:me\s+llamo|mi\s+nombre\s+es|my\s+name\s+is|my\s+name's)\s+(?P<named>[a-záéíóúñü]+)"
+    r"|(?:soy|i'm|i\s+am)\s+(?P<introduced>[a-záéíóúñü]+)(?=\s*,|\s+(?:y|and)\s))"
+)
+
+
+def _lower_case_speaker(analysis: Analysis) -> dict[str, PersonFact]:
+    lexicon = analysis.lexicon
+    known_words = (
+        COMMON_WORDS | lexicon.audience_nouns | lexicon.business_nouns | set(lexicon.tone_words)
+    )
+    for match in _LOWER_NAME.finditer(analysis.text):
+        group = "named" if match.group("named") else "introduced"
+        word = match.group(group)
+        if len(word) < 3 or fold(word) in known_words or word in known_words:
+            continue
+        start = match.start(group)
+        fact = PersonFact(name=word.title(), role="owner", span=span(start, start + len(word)),
+                          text=word, confidence=0.6)  # fmt: skip
+        return {fold(word): fact}
+    return {}
 
 
 def _speaker_cue(matched: str) -> bool:
     return bool(
         re.match(r"(?i)(my name|i'?m|i am|this is|name'?s|me llamo|mi nombre|soy)", matched)
     )
-
-
-def extract_locations(analysis: Analysis) -> list[LocationFact]:
-    text, lexicon = analysis.text, analysis.lexicon
-    places: list[LocationFact] = []
-    not_places = {fold(word) for word in lexicon.not_names} | set(MONTHS)
-    for match in re.finditer(NAME_RUN, text):
-        known = next(
-            (
-                (phrase, start, place)
-                for phrase, start in _sub_phrases(match.group(), match.start())
-                if (place := lookup(phrase)) is not None
-            ),
-            None,
-        )
-        if known is not None:
-            phrase, start, place = known
-            places.append(
-                LocationFact(
-                    city=place.city,
-                    region=place.region,
-                    country=place.country,
-                    span=span(start, start + len(phrase)),
-                    text=phrase,
-                    confidence=0.85,
-                )
-            )
-            continue
-        phrase = _trim_name(match.group())
-        before = text[max(0, match.start() - 16) : match.start()]
-        strong = re.search(rf"(?i){_STRONG_PLACE_CUES}\s+$", before) is not None
-        weak = re.search(r"(?:\bin|\ben|\bnear|\bcerca\s+de)\s+$", before) is not None
-        if (strong or weak) and phrase and fold(phrase.split()[0]) not in not_places:
-            places.append(
-                LocationFact(
-                    city=phrase,
-                    span=span(match.start(), match.start() + len(phrase)),
-                    text=phrase,
-                    confidence=0.6 if strong else 0.45,
-                )
-            )
-    return _merge_city_and_region(places, text)
-
-
-_STRONG_PLACE_CUES = r"(?:based\s+in|located\s+in|ubicad[oa]s?\s+en|estamos\s+en|basad[oa]s?\s+en)"
-
-
-def _sub_phrases(run: str, offset: int) -> Iterator[tuple[str, int]]:
-    """The run itself, then shorter pieces left to right ("Austin Texas" -> "Austin")."""
-    words = [(m.group(), m.start()) for m in re.finditer(r"\S+", run)]
-    for size in range(len(words), 0, -1):
-        for first in range(len(words) - size + 1):
-            piece = words[first : first + size]
-            phrase = run[piece[0][1] : piece[-1][1] + len(piece[-1][0])].rstrip(".,")
-            yield phrase, offset + piece[0][1]
-
-
-def _merge_city_and_region(places: list[LocationFact], text: str) -> list[LocationFact]:
-    merged: list[LocationFact] = []
-    for place in places:
-        previous = merged[-1] if merged else None
-        between = text[previous.span.end : place.span.start] if previous else ""
-        joins = re.fullmatch(r"\s*,?\s*(?:\(|en\s+|in\s+)?", between) is not None
-        if (
-            previous is not None
-            and joins
-            and previous.city is not None
-            and place.city is None
-            and (previous.country in {None, place.country})
-        ):
-            merged[-1] = LocationFact(
-                city=previous.city,
-                region=place.region or previous.region,
-                country=place.country or previous.country,
-                span=span(previous.span.start, place.span.end),
-                text=text[previous.span.start : place.span.end],
-                confidence=max(previous.confidence, place.confidence),
-            )
-            continue
-        merged.append(place)
-    return merged
 
 
 def _count_at(analysis: Analysis, start: int, end: int) -> int | None:
@@ -269,6 +221,8 @@ def extract_team_size(analysis: Analysis, goal_spans: list[tuple[int, int]]) -> 
         for match in re.finditer(pattern, text, re.IGNORECASE):
             if any(start <= match.start() < end for start, end in goal_spans):
                 continue
+            if _COUNTS_SOMETHING_ELSE.search(text, 0, match.start("count")):
+                continue  # "for up to six people", "companies with 10 to 50 employees"
             count = _count_at(analysis, match.start("count"), match.end("count"))
             if count is not None and _AND_ME.match(text, match.end()):
                 count += 1  # "three barbers and me"

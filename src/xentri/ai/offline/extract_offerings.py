@@ -17,7 +17,14 @@ _LINK_BEFORE_PRICE = re.compile(
     r"from|around|about|about|only|just|=|a|en|por|de|desde|cuesta|cuestan|vale|valen|sale|"
     r"salen|son|es|cobro|cobramos|charge|charges|we\s+charge|i\s+charge|como|unos|unas|"
     r"aproximadamente|alrededor\s+de|between|entre|each|cada\s+uno|c/u|usually|normalmente|"
+    r"parte\s+de|parten\s+de|a\s+partir\s+de|starting\s+at|starts?\s+around|"
     r"(?:are|is|son|es)\s+\w+\s+(?:for|por))\s*$",
+    re.IGNORECASE,
+)
+_REFERS_BACK = re.compile(
+    r"^\s*(?:which|that|those|these|they|it|que|los\s+cuales|las\s+cuales|esos|esas|estos|"
+    r"estas|a|at|for|en|por)?\b(?:\s+(?:are|is|go|run|start|cost|costs|sell|son|est[aá]n|salen|"
+    r"cuestan)(?:\s+(?:for|at|around|about|from|a|en|desde))?)?\s*$",
     re.IGNORECASE,
 )
 _CHARGE_VERB = re.compile(
@@ -36,7 +43,7 @@ _NAME_AFTER = re.compile(
     re.IGNORECASE,
 )
 # What is sold ends where the sentence does, or where who it is for begins.
-_LIST_END = re.compile(r"[.;:!?\n(]|\s(?:for|to|para|a|al|in|en)\s", re.IGNORECASE)
+_LIST_END = re.compile(r"[.;:!?\n(]|\s(?:for|to|para|a|al|in|en|at|with|con)\s", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r",\s*|\s+(?:and|y|e|or|o|as\s+well\s+as|plus)\s+", re.IGNORECASE)
 _RANGE_LINK = re.compile("^\\s*(?:-|\u2013|to|and|y|a|hasta|or|o)\\s*$", re.IGNORECASE)
 
@@ -56,8 +63,28 @@ def extract_offerings(analysis: Analysis, goals: list[GoalFact]) -> list[Offerin
         offering = _priced_offering(analysis, money, floor)
         floor = max(money.end, offering.span.end)
         offerings.append(offering)
-    offerings.extend(_listed_offerings(analysis, offerings, goal_spans))
-    return sorted(offerings, key=lambda offering: offering.span.start)
+    listed = _listed_offerings(analysis, offerings, goal_spans)
+    return sorted(_name_priced_from_listed(offerings, listed), key=lambda o: o.span.start)
+
+
+def _name_priced_from_listed(
+    priced: list[OfferingFact], listed: list[OfferingFact]
+) -> list[OfferingFact]:
+    """ "Vendemos café de olla… El café cuesta 35 pesos": the price is the café de olla's."""
+    kept_listed = list(listed)
+    named: list[OfferingFact] = []
+    for offering in priced:
+        fuller = next(
+            (item for item in kept_listed if offering.name and item.name
+             and fold(item.name).startswith(fold(offering.name) + " ")),
+            None,
+        )  # fmt: skip
+        if fuller is not None:
+            kept_listed.remove(fuller)
+        named.append(
+            offering if fuller is None else offering.model_copy(update={"name": fuller.name})
+        )
+    return [*named, *kept_listed]
 
 
 def _priced_offering(analysis: Analysis, money: MoneyMention, floor: int) -> OfferingFact:
@@ -100,6 +127,16 @@ def _name_before(analysis: Analysis, price_start: int, floor: int) -> tuple[str,
     boundaries = list(_BOUNDARY.finditer(window))
     clause_start = boundaries[-1].end() if boundaries else 0
     clause = window[clause_start:]
+    # "kolaches, which are 2 bucks each", "las tortas, a 45 pesos": the name is in the segment
+    # before the comma.
+    if (
+        len(boundaries) >= 1
+        and window[boundaries[-1].start()] == ","
+        and _REFERS_BACK.match(clause)
+    ):
+        earlier = boundaries[-2].end() if len(boundaries) >= 2 else 0
+        clause_start, clause = earlier, window[earlier : boundaries[-1].start()]
+        return _noun_phrase(analysis, clause, window_start + clause_start, from_right=True)
     if _CHARGE_VERB.search(clause):
         return "", 0, 0  # "we charge $85 an hour for ...": the name comes after the price
     link = _LINK_BEFORE_PRICE.search(clause)
@@ -115,6 +152,13 @@ def _name_before(analysis: Analysis, price_start: int, floor: int) -> tuple[str,
     return _noun_phrase(analysis, clause, window_start + clause_start, from_right=True)
 
 
+_ARTICLES = frozenset(
+    {"the", "a", "an", "our", "my", "el", "la", "los", "las", "un", "una", "unos", "unas",
+     "nuestro", "nuestra", "nuestros", "nuestras", "mi", "mis", "su", "sus"}
+)  # fmt: skip
+_LEADING_LINKS = frozenset({"and", "y", "de", "with", "for", "para", "con", "of", "in", "en"})
+
+
 def _noun_phrase(
     analysis: Analysis, phrase: str, offset: int, *, from_right: bool = False
 ) -> tuple[str, int, int]:
@@ -127,21 +171,8 @@ def _noun_phrase(
     if from_right:
         inner |= {"for", "para"}
     stops = lexicon.phrase_stops - inner
-    if from_right:
-        kept: list[tuple[str, int]] = []
-        while words and fold(words[-1][0].strip(",")) in stops:
-            words.pop()
-        for word, at in reversed(words):
-            if fold(word.strip(",")) in stops or len(kept) >= 6:
-                break
-            kept.insert(0, (word, at))
-    else:
-        kept = []
-        for word, at in words:
-            if fold(word.strip(",")) in stops or len(kept) >= 6:
-                break
-            kept.append((word, at))
-    while kept and fold(kept[0][0]) in lexicon.determiners | {"and", "y", "de", "with"}:
+    kept = _words_up_to_stop(words, stops, from_right=from_right)
+    while kept and fold(kept[0][0]) in lexicon.determiners | _LEADING_LINKS:
         kept.pop(0)
     while kept and fold(kept[-1][0]) in lexicon.determiners | {"and", "y", "de", "with", "con"}:
         kept.pop()
@@ -153,6 +184,48 @@ def _noun_phrase(
     if not name or lookup(name) is not None or fold(name) in lexicon.units:
         return "", 0, 0
     return name, start, end
+
+
+def _words_up_to_stop(
+    words: list[tuple[str, int]], stops: frozenset[str], *, from_right: bool
+) -> list[tuple[str, int]]:
+    """The words nearest the price (or the cue) up to the first verb, pronoun or conjunction."""
+    if not from_right:
+        kept: list[tuple[str, int]] = []
+        for word, at in words:
+            if fold(word.strip(",")) in stops or len(kept) >= 6:
+                break
+            kept.append((word, at))
+        return kept
+    remaining = list(words)
+    while remaining and fold(remaining[-1][0].strip(",")) in stops:
+        remaining.pop()
+    kept = []
+    for word, at in reversed(remaining):
+        if fold(word.strip(",")) in stops or len(kept) >= 6:
+            break
+        kept.insert(0, (word, at))
+        if fold(word) in _ARTICLES:
+            break  # an article opens the noun phrase: "comes for | the empanadas"
+    return kept
+
+
+def _names_a_product(name: str, start: int, analysis: Analysis, item: str) -> bool:
+    """Not a customer ("hotel guests"), a kind of business ("a small bakery"), a quantity
+    ("ocho años") or a vague "everything"."""
+    lexicon = analysis.lexicon
+    words = [fold(word) for word in name.split()]
+    if len(words) > 5 or words[-1] in lexicon.audience_nouns:
+        return False
+    kind_of_business = words[-1] in {fold(noun) for noun in lexicon.business_nouns}
+    if kind_of_business and re.match(r"\s*(?:a|an|un|una)\s", item, re.IGNORECASE):
+        return False
+    if words[0] in _VAGUE or any(n.start == start for n in analysis.numbers):
+        return False
+    return any(word.isalpha() for word in words)
+
+
+_VAGUE = frozenset({"todo", "everything", "anything", "algo", "all", "lots", "stuff", "cosas"})
 
 
 def _listed_offerings(
@@ -174,16 +247,13 @@ def _listed_offerings(
                 item_at = text.find(item, match.end(), list_end)
                 if not item.strip() or item_at < 0:
                     continue
-                if any(item_at <= m.start < item_at + len(item) for m in analysis.money):
+                item_end = item_at + len(item)
+                if any(item_at < m.end and m.start < item_end for m in analysis.money):
                     continue
                 name, start, end = _noun_phrase(analysis, item, item_at)
-                if any(s <= start < e or start <= s < end for s, e in owned):
+                if not name or any(s <= start < e or start <= s < end for s, e in owned):
                     continue
-                if name and fold(name.split()[-1]) in lexicon.audience_nouns:
-                    continue
-                if not name or len(name.split()) > 5 or fold(name) in priced_names:
-                    continue
-                if any(fold(name) in pn or pn in fold(name) for pn in priced_names):
+                if not _names_a_product(name, start, analysis, item) or fold(name) in priced_names:
                     continue
                 priced_names.add(fold(name))
                 found.append(

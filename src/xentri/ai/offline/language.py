@@ -19,6 +19,7 @@ _SPANISH = words(
     "son tiene tenemos hacer cuando donde porque bien sí no dos tres cada mes nuevo nueva "
     "próximo sobre todo aquí ahora ya yo nosotros le les su sus este esta eso"
 )
+COMMON_WORDS = _ENGLISH | _SPANISH
 _SPANISH_ONLY_LETTERS = frozenset("ñ¿¡")
 _ACCENTED = frozenset("áéíóú")
 

@@ -40,7 +40,8 @@ _METRICS = {
 }  # fmt: skip
 _GOAL_CUES = (
     "want", "wants", "goal", "goals", "aim", "aiming", "plan", "plans", "planning", "hope",
-    "hoping", "target", "would like", "'d like", "'d love", "would love", "dream", "objective",
+    "hoping", "target", "would like", "we'd like", "i'd like", "we'd love", "i'd love",
+    "would love", "dream", "objective",
     "intend", "going to", "need to", "looking to",
 )  # fmt: skip
 _GROWTH_VERBS = (
@@ -74,7 +75,9 @@ LEXICON = Lexicon(
         r"(?:aimed|geared)\s+(?:at|towards?)",
         r"(?:ideal|typical)\s+(?:customer|client)\s+is",
         r"(?:popular|big)\s+with",
-        r"(?:customers|clients)\s+(?:are\s+)?(?:mostly|mainly)",
+        r"(?:customers|clients|regulars|guests)\s+(?:are\s+)?(?:mostly|mainly)",
+        r"(?:customers|clients|regulars|crowd|customer\s+base)\s+(?:are|is)"
+        r"(?:\s+mostly|\s+mainly|\s+usually|\s+often)?",
     ),
     weak_audience_cues=(
         r"(?:we|i)\s+(?:mainly\s+|mostly\s+|primarily\s+|also\s+)?serve",
@@ -88,12 +91,14 @@ LEXICON = Lexicon(
     growth_verbs=_GROWTH_VERBS,
     offering_cues=(
         r"(?:we|i)\s+(?:also\s+|mainly\s+|mostly\s+|primarily\s+)?(?:sell|offer|make|bake|"
-        r"roast|brew|do|provide|teach|build|design|build|fix|repair|install|specialize\s+in|"
-        r"specialise\s+in|serve)",
+        r"roast|brew|do|provide|teach|build|design|fix|repair|install|specialize\s+in|"
+        r"specialise\s+in|serve|run|organize|organise|host|rent|grow|cook|sew|clean|deliver|"
+        r"import|distribute|walk|cater|plan|photograph|film|coach|train|tutor|manage|produce)",
         r"(?:our|my)\s+(?:main\s+)?(?:products?|services?|offerings?|menu)\s+(?:are|is|include"
         r"|includes)",
         r"(?:we're|we\s+are)\s+known\s+for",
-        r"(?:sells|offers|makes|bakes|builds|provides|designs|brews|roasts)",
+        r"(?:sells|offers|makes|bakes|builds|provides|designs|brews|roasts|grows|runs|hosts|"
+        r"organizes|rents|delivers|imports|produces)",
     ),
     business_name_cues=(
         r"(?:(?:my|our|the)\s+(?:\w+\s+){0,2}?(?:business|company|shop|store|brand|studio|"
@@ -104,7 +109,7 @@ LEXICON = Lexicon(
         r"(?:i|we)\s+(?:own|run|founded|started|opened|manage)",
         r"(?:owner|founder|co-founder)\s+of",
         r"welcome\s+to",
-        r"under\s+the\s+name",
+        r"under\s+the\s+(?:name|brand)",
         r"(?:my|our|the)\s+brand\s+is",
         r"(?:we're|we\s+are)",
         r"^(?:at|here\s+at)",
@@ -133,6 +138,8 @@ LEXICON = Lexicon(
     ),
     team_patterns=(
         r"\bteam\s+of\s+(?P<count>\w+)",
+        r"\b(?P<count>\w+)-(?:person|people|woman|man)\b",
+        r"\bfamily\s+of\s+(?P<count>\w+)",
         r"\b(?P<count>\w+)\s+(?:full-time\s+|part-time\s+)?(?:employees|people|staff|workers|"
         r"stylists|baristas|bakers|technicians|plumbers|designers|teachers|instructors|"
         r"cooks|helpers|team\s+members|of\s+us|therapists|mechanics|drivers|nurses|chefs|"

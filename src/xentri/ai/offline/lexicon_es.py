@@ -68,7 +68,8 @@ _AUDIENCE_NOUNS = words(
     "novias novios dueños emprendedores freelancers vecinos extranjeros comercios bares "
     "cafeterías escuelas deportistas viajeros mascotas casas hogares alumnos alumnas "
     "universitarios señoras señores abuelos chavos empresarios agencias marcas médicos "
-    "doctores abogados arquitectos artistas músicos vinotecas monotributistas"
+    "doctores abogados arquitectos artistas músicos vinotecas monotributistas coleccionistas "
+    "compradores usuarios viajeros huéspedes inquilinos propietarios"
 )
 LEXICON = Lexicon(
     language="es",
@@ -89,8 +90,12 @@ LEXICON = Lexicon(
         r"\s+principalmente)?\s+a)"
         r"(?:\s+sobre\s+todo|\s+principalmente|\s+más\s+que\s+nada)?(?:\s+a)?",
         r"(?:dirigid[oa]s?|pensad[oa]s?|enfocad[oa]s?)\s+(?:a|en|para)",
-        r"(?:nos\s+compran|vienen|nos\s+visitan)(?:\s+sobre\s+todo|\s+principalmente"
+        r"(?:(?:nos\s+)?compran|vienen|nos\s+visitan)(?:\s+sobre\s+todo|\s+principalmente"
         r"|\s+más\s+que\s+nada|\s+mucho)?",
+        r"(?:atiende|atienden|trabaja\s+con|le\s+vende\s+a|sirve\s+a)",
+        r"(?:la\s+)?gente\s+que\s+(?:viene|compra|nos\s+visita|nos\s+compra)\s+(?:es|son)"
+        r"(?:\s+sobre\s+todo|\s+principalmente|\s+más\s+que\s+nada)?",
+        r"(?:clientes|clientas)\s+(?:son|suelen\s+ser)(?:\s+sobre\s+todo|\s+principalmente)?",
     ),
     weak_audience_cues=(r"servimos", r"(?:para|a)"),
     audience_nouns=_AUDIENCE_NOUNS,
@@ -101,7 +106,10 @@ LEXICON = Lexicon(
     offering_cues=(
         r"(?:vendemos|vendo|ofrecemos|ofrezco|hacemos|hago|preparamos|preparo|damos|doy|"
         r"servimos|sirvo|horneamos|horneo|tostamos|diseñamos|diseño|impartimos|imparto|"
-        r"enseñamos|reparamos|instalamos|producimos|fabricamos)"
+        r"enseñamos|reparamos|instalamos|producimos|fabricamos|organizamos|organizo|brindamos|"
+        r"prestamos|importamos|distribuimos|rentamos|alquilamos|cultivamos|criamos|cocinamos|"
+        r"elaboramos|confeccionamos|cosemos|limpiamos|entregamos|hacemos|manejamos|"
+        r"organiza|vende|ofrece|prepara|produce|fabrica)"
         r"(?:\s+también|\s+sobre\s+todo|\s+principalmente)?",
         r"(?:nuestros|mis)\s+(?:principales\s+)?(?:productos|servicios)\s+(?:son|incluyen)",
         r"nos\s+especializamos\s+en|me\s+especializo\s+en|somos\s+conocidos\s+por",
@@ -116,6 +124,7 @@ LEXICON = Lexicon(
         r"tengo\s+(?:un|una)\s+\w+\s+que\s+se\s+llama)",
         r"bienvenidos\s+a",
         r"bajo\s+el\s+nombre(?:\s+de)?",
+        r"(?:con|bajo)\s+la\s+marca",
         r"(?:mi|nuestra|la)\s+marca\s+es",
         r"somos",
         r"^(?:en)",

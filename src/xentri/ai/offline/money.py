@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from xentri.ai.offline.currencies import (
+    DOLLAR_CURRENCIES,
     NATIONALITY,
+    PESO_CURRENCIES,
     SYMBOLS,
     WORDS,
     is_iso_code,
@@ -57,20 +60,30 @@ def find_money(
     countries: Sequence[str] = (),
     numbers: Sequence[NumberMention] | None = None,
 ) -> list[MoneyMention]:
-    """Every amount with a currency marker; a bare number is never taken for money."""
+    """Every amount marked as money: by a currency, by a price verb, or by a price before it."""
     mentions = numbers if numbers is not None else find_number_mentions(text, language=language)
-    found: list[MoneyMention] = []
+    marked: list[tuple[NumberMention, str, int, int]] = []
     for number in mentions:
         if number.ordinal or number.article:
             continue
-        resolved = _currency_around(
-            text, number, language=language, default_currency=default_currency, countries=countries
-        )
-        if resolved is None:
-            continue
-        currency, start, end = resolved
+        around = _currency_around(text, number)
+        if around is not None:
+            marked.append((number, *around))
+    # A currency written out in the answer ("USD 18,000") says what its bare "$" means, before
+    # the org's default, a place or the language does.
+    named = Counter(marker for _, marker, _, _ in marked if marker in _DOLLAR_OR_PESO)
+    context = _Context(
+        named=named.most_common(1)[0][0] if named else None,
+        default_currency=default_currency,
+        countries=countries,
+        language=language,
+    )
+    found: list[MoneyMention] = []
+    for number, marker, start, end in marked:
+        currency = context.resolve(marker)
         money = Money(minor_units=to_minor_units(number.value, currency), currency=currency)
         found.append(MoneyMention(money=money, start=start, end=end, number=number))
+    found.extend(_priced_by_verb(text, mentions, found, context))
     found.extend(_list_prices(text, mentions, found))
     found.sort(key=lambda mention: mention.start)
     return found
@@ -82,6 +95,40 @@ _AFTER_LIST_PRICE = re.compile(
     re.IGNORECASE,
 )
 _BEFORE_LIST_PRICE = re.compile(r"(?:\b(?:de|of|than|que|del|about|over|más|more)\s*)$", re.I)
+
+
+_PRICE_VERB = re.compile(
+    r"\b(?:cuesta|cuestan|vale|valen|sale|salen|cobro|cobramos|cobra|cobran|cost|costs|"
+    r"charge|charges|priced\s+at|precio\s+(?:es|de))\s+(?:a\s+|en\s+|de\s+|unos\s+|about\s+|"
+    r"around\s+|only\s+|solo\s+)?$",
+    re.IGNORECASE,
+)
+_NOT_A_PRICE_AFTER = re.compile(
+    r"^\s*(?:%|percent|por\s+ciento|hours?|horas?|minut\w*|days?|d[ií]as?|years?|a[nñ]os?|"
+    r"people|personas|kg|kilos?|km|m2|times|veces)\b",
+    re.IGNORECASE,
+)
+
+
+def _priced_by_verb(
+    text: str, numbers: Sequence[NumberMention], found: list[MoneyMention], context: _Context
+) -> list[MoneyMention]:
+    """ "El manicure cuesta 25 mil": after a price verb a bare number is money all the same."""
+    priced: list[MoneyMention] = []
+    taken = [(m.start, m.end) for m in found]
+    for number in numbers:
+        if number.ordinal or number.article or number.is_year:
+            continue
+        if any(start <= number.start < end for start, end in taken):
+            continue
+        if not _PRICE_VERB.search(text[max(0, number.start - 30) : number.start]):
+            continue
+        if _NOT_A_PRICE_AFTER.match(text[number.end :]):
+            continue
+        currency = context.resolve("DOLLAR")
+        money = Money(minor_units=to_minor_units(number.value, currency), currency=currency)
+        priced.append(MoneyMention(money=money, start=number.start, end=number.end, number=number))
+    return priced
 
 
 def _list_prices(
@@ -124,14 +171,36 @@ def parse_money(
     return found[0].money if found else None
 
 
-def _currency_around(
-    text: str,
-    number: NumberMention,
-    *,
-    language: Language,
-    default_currency: str | None,
-    countries: Sequence[str],
-) -> tuple[str, int, int] | None:
+@dataclass(frozen=True, slots=True)
+class _Context:
+    named: str | None  # the dollar or peso currency the answer itself names
+    default_currency: str | None
+    countries: Sequence[str]
+    language: Language
+
+    def resolve(self, marker: str) -> str:
+        """An ISO code as is; "DOLLAR" ("$") and "PESO" from what the context says."""
+        if marker == "DOLLAR":
+            return self.named or resolve_dollar_sign(
+                default_currency=self.default_currency,
+                countries=self.countries,
+                language=self.language,
+            )
+        if marker == "PESO":
+            if self.named in PESO_CURRENCIES:
+                return self.named
+            return resolve_peso(default_currency=self.default_currency, countries=self.countries)
+        return marker
+
+
+_DOLLAR_OR_PESO = PESO_CURRENCIES | DOLLAR_CURRENCIES
+
+
+def _currency_around(text: str, number: NumberMention) -> tuple[str, int, int] | None:
+    """The currency marked next to a number, with the span of number and marker.
+
+    "DOLLAR" stands for a bare "$", "PESO" for pesos of no stated country.
+    """
     before = text[max(0, number.start - 8) : number.start]
     start, end = number.start, number.end
     prefix_currency: str | None = None
@@ -162,18 +231,14 @@ def _currency_around(
     suffix_currency, suffix_length = _currency_after(after, number)
     if suffix_currency is not None or suffix_length:
         end = number.end + suffix_length
-    if suffix_currency == "PESO":
-        suffix_currency = resolve_peso(default_currency=default_currency, countries=countries)
     if suffix_currency == "DOLLAR":
         suffix_currency, dollar_sign = None, True
-    currency = prefix_currency or suffix_currency
-    if currency is None and dollar_sign:
-        currency = resolve_dollar_sign(
-            default_currency=default_currency, countries=countries, language=language
-        )
-    if currency is None:
+    if suffix_currency == "PESO" and dollar_sign:
+        dollar_sign = False  # "$150 pesos"
+    marker = prefix_currency or suffix_currency or ("DOLLAR" if dollar_sign else None)
+    if marker is None:
         return None
-    return currency, start, end
+    return marker, start, end
 
 
 def _is_quarter(text: str, number: NumberMention) -> bool:

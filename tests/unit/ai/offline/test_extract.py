@@ -49,6 +49,7 @@ def test_an_english_answer_yields_every_kind_of_fact():
     (place,) = of(extraction, LocationFact)
     assert (place.city, place.region, place.country) == ("Albuquerque", "New Mexico", "US")
     assert [(o.name, o.price.money if o.price else None) for o in of(extraction, OfferingFact)] == [
+        ("lunches", None),
         ("box lunch", Money(minor_units=1400, currency="USD")),
         ("party tray", Money(minor_units=8500, currency="USD")),
     ]
@@ -170,3 +171,41 @@ def test_empty_and_nonsense_answers_yield_no_facts():
     assert extract_facts("", today=TODAY).facts == ()
     assert extract_facts("asdf qwer zxcv", today=TODAY).facts == ()
     assert extract_facts("<script>alert(1)</script>", today=TODAY).facts == ()
+
+
+def test_an_answer_typed_in_lower_case_still_gives_name_place_and_prices():
+    extraction = extract_facts(
+        "me llamo renata, hago tatuajes en medellin. un tatuaje pequeño cuesta 200 mil.",
+        today=TODAY,
+    )
+
+    assert [p.name for p in of(extraction, PersonFact)] == ["Renata"]
+    assert [(p.city, p.country) for p in of(extraction, LocationFact)] == [("Medellin", "CO")]
+    priced = [o for o in of(extraction, OfferingFact) if o.price]
+    assert [(o.name, o.price.money) for o in priced] == [
+        ("tatuaje pequeño", Money(minor_units=20_000_000, currency="COP"))
+    ]
+
+
+def test_a_currency_written_out_says_what_a_bare_dollar_sign_means():
+    extraction = extract_facts(
+        "We're in Mexico City. A website costs USD 4,000 and hosting is $300 a year.",
+        today=TODAY,
+    )
+
+    prices = [o.price.money for o in of(extraction, OfferingFact) if o.price]
+    assert prices == [
+        Money(minor_units=400_000, currency="USD"),
+        Money(minor_units=30_000, currency="USD"),
+    ]
+
+
+def test_a_price_in_a_relative_clause_belongs_to_the_noun_before_it():
+    extraction = extract_facts(
+        "Everyone comes for the empanadas, which are 3 dollars each.", today=TODAY
+    )
+
+    priced = [o for o in of(extraction, OfferingFact) if o.price]
+    assert [(o.name, o.price.money.minor_units, o.price.unit) for o in priced] == [
+        ("empanadas", 300, "item")
+    ]
