@@ -10,6 +10,7 @@ from xentri.ai.offline.dates import find_dates
 from xentri.ai.offline.extract_audience import extract_audience, extract_tone
 from xentri.ai.offline.extract_goals import extract_goals
 from xentri.ai.offline.extract_identity import (
+    bare_business_name,
     extract_business_names,
     extract_people,
     extract_team_size,
@@ -61,6 +62,8 @@ def extract_facts(
         for place in extract_locations(analysis)
         if not any(b.span.start <= place.span.start < b.span.end for b in business)
     ]
+    if expecting is BriefSection.IDENTITY and not (business or people or locations):
+        business = bare_business_name(analysis)
     analysis.countries = [place.country for place in locations if place.country]
     analysis.money = find_money(
         text,
@@ -76,11 +79,11 @@ def extract_facts(
         *business,
         *people,
         *locations,
-        *extract_offerings(analysis, goals),
+        *extract_offerings(analysis, goals, expecting=expecting is BriefSection.OFFERINGS),
         *extract_audience(analysis, goal_spans, expecting=expecting is BriefSection.AUDIENCE),
         *goals,
         *extract_tone(analysis, expecting=expecting is BriefSection.BRAND_VOICE),
-        *extract_team_size(analysis, goal_spans),
+        *extract_team_size(analysis, goal_spans, expecting=expecting is BriefSection.CONSTRAINTS),
         *extract_year_founded(analysis),
     ]
     facts.sort(key=lambda fact: (fact.span.start, fact.span.end))

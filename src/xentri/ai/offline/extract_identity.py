@@ -204,6 +204,30 @@ def _speaker_cue(matched: str) -> bool:
     )
 
 
+# "How many people work in the business?" - "4." / "cinco"
+_LONE_NUMBER = re.compile(r"^\s*(?P<count>\d{1,4}|[^\W\d_]+(?:[ -][^\W\d_]+)?)\s*[.!]?\s*$")
+
+
+_NON_ANSWER = re.compile(
+    r"(?i)^(?:no\s+s[eé]|no\s+lo\s+s[eé]|i\s+don'?t\s+know|dunno|n/?a|none|nothing|ninguno|"
+    r"nada|skip|paso|not\s+yet|todav[ií]a\s+no|a[uú]n\s+no|no\s+tiene|no\s+name|sin\s+nombre|"
+    r"yes|no|s[ií]|ok|okay|hmm+|idk)\b"
+)
+
+
+def bare_business_name(analysis: Analysis) -> list[BusinessNameFact]:
+    """A short answer to "what is the business called?" is the name: "la esquina", "Nube"."""
+    name = clean_phrase(analysis.text).rstrip(".!")
+    words = name.split()
+    if not 1 <= len(words) <= 6 or any(n.start == 0 for n in analysis.numbers):
+        return []
+    if _is_not_a_business(name, analysis, cued=True) or _NON_ANSWER.match(name):
+        return []
+    start = analysis.text.find(name)
+    return [BusinessNameFact(name=name[:1].upper() + name[1:], span=span(start, start + len(name)),
+                             text=name, confidence=0.7)]  # fmt: skip
+
+
 def _count_at(analysis: Analysis, start: int, end: int) -> int | None:
     raw = analysis.text[start:end]
     if raw.isdigit():
@@ -215,7 +239,9 @@ def _count_at(analysis: Analysis, start: int, end: int) -> int | None:
     return None
 
 
-def extract_team_size(analysis: Analysis, goal_spans: list[tuple[int, int]]) -> list[TeamSizeFact]:
+def extract_team_size(
+    analysis: Analysis, goal_spans: list[tuple[int, int]], *, expecting: bool = False
+) -> list[TeamSizeFact]:
     text, lexicon = analysis.text, analysis.lexicon
     for pattern in lexicon.team_patterns:
         for match in re.finditer(pattern, text, re.IGNORECASE):
@@ -235,6 +261,12 @@ def extract_team_size(analysis: Analysis, goal_spans: list[tuple[int, int]]) -> 
                         confidence=0.8,
                     )
                 ]
+    lone = _LONE_NUMBER.match(text)
+    if expecting and lone:
+        count = _count_at(analysis, lone.start("count"), lone.end("count"))
+        if count is not None:
+            return [TeamSizeFact(people=count, span=span(lone.start("count"), lone.end("count")),
+                                 text=lone.group("count"), confidence=0.7)]  # fmt: skip
     for pattern in lexicon.solo_patterns:
         alone = re.search(pattern, text, re.IGNORECASE)
         if alone:

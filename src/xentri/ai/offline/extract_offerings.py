@@ -48,7 +48,9 @@ _LIST_SPLIT = re.compile(r",\s*|\s+(?:and|y|e|or|o|as\s+well\s+as|plus)\s+", re.
 _RANGE_LINK = re.compile("^\\s*(?:-|\u2013|to|and|y|a|hasta|or|o)\\s*$", re.IGNORECASE)
 
 
-def extract_offerings(analysis: Analysis, goals: list[GoalFact]) -> list[OfferingFact]:
+def extract_offerings(
+    analysis: Analysis, goals: list[GoalFact], *, expecting: bool = False
+) -> list[OfferingFact]:
     goal_spans = [(g.span.start, g.span.end) for g in goals]
     offerings: list[OfferingFact] = []
     previous: MoneyMention | None = None
@@ -63,7 +65,7 @@ def extract_offerings(analysis: Analysis, goals: list[GoalFact]) -> list[Offerin
         offering = _priced_offering(analysis, money, floor)
         floor = max(money.end, offering.span.end)
         offerings.append(offering)
-    listed = _listed_offerings(analysis, offerings, goal_spans)
+    listed = _listed_offerings(analysis, offerings, goal_spans, expecting=expecting)
     return sorted(_name_priced_from_listed(offerings, listed), key=lambda o: o.span.start)
 
 
@@ -228,35 +230,49 @@ def _names_a_product(name: str, start: int, analysis: Analysis, item: str) -> bo
 _VAGUE = frozenset({"todo", "everything", "anything", "algo", "all", "lots", "stuff", "cosas"})
 
 
+def _list_starts(
+    analysis: Analysis, goal_spans: list[tuple[int, int]], *, expecting: bool
+) -> list[int]:
+    starts = [
+        match.end()
+        for cue in analysis.lexicon.offering_cues
+        for match in re.finditer(
+            rf"(?<!\w)(?:{cue})\s+(?:mostly\s+|mainly\s+)?", analysis.text, re.IGNORECASE
+        )
+        if not any(start <= match.start() < end for start, end in goal_spans)
+    ]
+    # Answering "what do you sell?", the answer is the list: "Coffee, tea and pastries."
+    return starts or ([0] if expecting else [])
+
+
 def _listed_offerings(
-    analysis: Analysis, priced: list[OfferingFact], goal_spans: list[tuple[int, int]]
+    analysis: Analysis,
+    priced: list[OfferingFact],
+    goal_spans: list[tuple[int, int]],
+    *,
+    expecting: bool,
 ) -> list[OfferingFact]:
     """ "We sell coffee, pastries and sandwiches": offerings without a price yet."""
-    text, lexicon = analysis.text, analysis.lexicon
+    text = analysis.text
     priced_names = {fold(o.name) for o in priced if o.name}
     owned = [(f.span.start, f.span.end) for f in analysis.claimed]
     found: list[OfferingFact] = []
-    for cue in lexicon.offering_cues:
-        for match in re.finditer(rf"(?<!\w)(?:{cue})\s+(?:mostly\s+|mainly\s+)?", text, re.I):
-            if any(start <= match.start() < end for start, end in goal_spans):
+    for list_start in _list_starts(analysis, goal_spans, expecting=expecting):
+        boundary = _LIST_END.search(text, list_start)
+        list_end = boundary.start() if boundary else len(text)
+        list_end = min([list_end, *(s for s, _ in owned if s >= list_start)])
+        for item in _LIST_SPLIT.split(text[list_start:list_end]):
+            item_at = text.find(item, list_start, list_end)
+            if not item.strip() or item_at < 0:
                 continue
-            boundary = _LIST_END.search(text, match.end())
-            list_end = boundary.start() if boundary else len(text)
-            list_end = min([list_end, *(s for s, _ in owned if s >= match.end())])
-            for item in _LIST_SPLIT.split(text[match.end() : list_end]):
-                item_at = text.find(item, match.end(), list_end)
-                if not item.strip() or item_at < 0:
-                    continue
-                item_end = item_at + len(item)
-                if any(item_at < m.end and m.start < item_end for m in analysis.money):
-                    continue
-                name, start, end = _noun_phrase(analysis, item, item_at)
-                if not name or any(s <= start < e or start <= s < end for s, e in owned):
-                    continue
-                if not _names_a_product(name, start, analysis, item) or fold(name) in priced_names:
-                    continue
-                priced_names.add(fold(name))
-                found.append(
-                    OfferingFact(name=name, span=span(start, end), text=name, confidence=0.7)
-                )
+            item_end = item_at + len(item)
+            if any(item_at < m.end and m.start < item_end for m in analysis.money):
+                continue
+            name, start, end = _noun_phrase(analysis, item, item_at)
+            if not name or any(s <= start < e or start <= s < end for s, e in owned):
+                continue
+            if not _names_a_product(name, start, analysis, item) or fold(name) in priced_names:
+                continue
+            priced_names.add(fold(name))
+            found.append(OfferingFact(name=name, span=span(start, end), text=name, confidence=0.7))
     return found

@@ -209,3 +209,27 @@ def test_a_price_in_a_relative_clause_belongs_to_the_noun_before_it():
     assert [(o.name, o.price.money.minor_units, o.price.unit) for o in priced] == [
         ("empanadas", 300, "item")
     ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "section", "language", "expected"),
+    [
+        ("la esquina", BriefSection.IDENTITY, "es", [("business_name", "La esquina")]),
+        ("no sé", BriefSection.IDENTITY, "es", []),
+        ("Oaxaca", BriefSection.IDENTITY, "es", [("location", "Oaxaca")]),
+        ("Coffee, tea and pastries.", BriefSection.OFFERINGS, "en",
+         [("offering", "Coffee"), ("offering", "tea"), ("offering", "pastries")]),
+        ("cinco", BriefSection.CONSTRAINTS, "es", [("team_size", 5)]),
+    ],
+)  # fmt: skip
+def test_a_short_answer_is_read_as_the_section_asked_about(answer, section, language, expected):
+    extraction = extract_facts(answer, today=TODAY, language=language, expecting=section)
+
+    values = [
+        (
+            f.kind.value,
+            getattr(f, "name", None) or getattr(f, "city", None) or getattr(f, "people", None),
+        )
+        for f in extraction.facts
+    ]
+    assert values == expected
