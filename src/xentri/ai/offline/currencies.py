@@ -40,7 +40,8 @@ WORDS: dict[str, str | None] = {
     "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP", "libras": "GBP",
     "peso": None, "pesos": None, "quetzal": "GTQ", "quetzales": "GTQ", "sol": "PEN",
     "soles": "PEN", "lucas": "CLP", "luca": "CLP", "reales": "BRL", "colones": "CRC",
-    "lempiras": "HNL", "bolivianos": "BOB", "guaranies": "PYG",
+    "lempiras": "HNL", "bolivianos": "BOB", "guaranies": "PYG", "cents": "CENTS",
+    "cent": "CENTS", "centavos": "CENTS", "centimos": "CENTS",
 }  # fmt: skip
 
 # Adjectives that pin down a peso or a dollar: "pesos colombianos", "Canadian dollars".

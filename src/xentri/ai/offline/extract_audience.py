@@ -38,12 +38,19 @@ def extract_audience(
             for m in re.finditer(rf"(?<!\w){cue}\s+", text, re.I)
             if not _UP_TO.search(text, 0, m.start())  # "up to six people" is a size
         )
+    # "College students and gym people are our crowd": the list comes first.
+    ends: dict[int, int] = {}
+    for sentence_start, sentence_end in sentence_bounds(text):
+        inverted = _INVERTED.match(text[sentence_start:sentence_end])
+        if inverted:
+            starts.append((sentence_start + inverted.start("list"), False))
+            ends[sentence_start + inverted.start("list")] = sentence_start + inverted.end("list")
     if expecting and not starts:
         starts.append((0, False))
     segments: dict[str, AudienceFact] = {}
     for start, weak in sorted(set(starts)):
         end_match = _SEGMENT_END.search(text, start)
-        end = end_match.start() if end_match else len(text)
+        end = ends.get(start) or (end_match.start() if end_match else len(text))
         for at, piece in _pieces(text, start, end, lexicon.audience_nouns):
             stripped = _strip_filler(clean_phrase(piece))
             segment = _to_last_audience_noun(stripped, lexicon.audience_nouns, required=weak)
@@ -52,9 +59,29 @@ def extract_audience(
                 segments.setdefault(fold(fact.segment), fact)
             if segment and segment != stripped:
                 break  # the list ended where the cut was made: "... set up hiring and payroll"
-    return sorted(segments.values(), key=lambda f: f.span.start)
+    return _without_contained(sorted(segments.values(), key=lambda f: f.span.start))
 
 
+def _without_contained(facts: list[AudienceFact]) -> list[AudienceFact]:
+    """ "hoteles" inside "hoteles boutique" (found by two cues) is the same segment."""
+    return [
+        fact for fact in facts
+        if not any(
+            other is not fact
+            and other.span.start <= fact.span.start
+            and fact.span.end <= other.span.end
+            and (other.span.end - other.span.start) > (fact.span.end - fact.span.start)
+            for other in facts
+        )
+    ]  # fmt: skip
+
+
+_INVERTED = re.compile(
+    r"\s*(?P<list>[^.;:!?\n]+?)\s+(?:are|is|son|es)\s+(?:our|my|nuestros|nuestras|nuestro|"
+    r"nuestra|mis|mi)\s+(?:main\s+|principales\s+)?(?:crowd|customers|clients|audience|market|"
+    r"regulars|clientes|clientas|p[uú]blico|mercado)\b",
+    re.IGNORECASE,
+)
 _UP_TO = re.compile(r"\bup\s+\Z", re.IGNORECASE)
 _QUANTITY = re.compile(r"(?:up\s+to|as\s+many\s+as|more\s+than|hasta|más\s+de)\b", re.IGNORECASE)
 
@@ -75,7 +102,13 @@ def _pieces(text: str, start: int, end: int, nouns: frozenset[str]) -> list[tupl
             if _has_noun(following, nouns) and fold(words[0]) not in nouns:
                 joined_end = text.find(following, at + len(piece), end) + len(following)
                 piece, index = text[at:joined_end], index + 1
-        pieces.append((at, piece))
+        is_lone_adjective = len(piece.split()) == 1 and not _has_noun(piece, nouns)
+        if pieces and is_lone_adjective and _has_noun(pieces[-1][1], nouns):
+            # "turistas brasileños y europeos": the adjective shares the noun before it
+            previous_at = pieces[-1][0]
+            pieces[-1] = (previous_at, text[previous_at : at + len(piece)])
+        else:
+            pieces.append((at, piece))
         offset = at + len(piece)
         index += 1
     return pieces

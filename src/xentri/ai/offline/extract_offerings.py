@@ -158,6 +158,8 @@ _ARTICLES = frozenset(
     {"the", "a", "an", "our", "my", "el", "la", "los", "las", "un", "una", "unos", "unas",
      "nuestro", "nuestra", "nuestros", "nuestras", "mi", "mis", "su", "sus"}
 )  # fmt: skip
+# "hour is $40" names no product; "la consulta cuesta 800" does, though "consulta" is a unit.
+_TIME_UNITS = frozenset({"hour", "day", "night", "week", "month", "year"})
 _LEADING_LINKS = frozenset({"and", "y", "de", "with", "for", "para", "con", "of", "in", "en"})
 
 
@@ -183,7 +185,7 @@ def _noun_phrase(
     start = offset + kept[0][1]
     end = offset + kept[-1][1] + len(kept[-1][0])
     name = clean_phrase(analysis.text[start:end])
-    if not name or lookup(name) is not None or fold(name) in lexicon.units:
+    if not name or lookup(name) is not None or lexicon.units.get(fold(name)) in _TIME_UNITS:
         return "", 0, 0
     return name, start, end
 

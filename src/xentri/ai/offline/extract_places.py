@@ -32,6 +32,13 @@ def extract_locations(analysis: Analysis) -> list[LocationFact]:
             ),
             None,
         )
+        # "Nueva Córdoba" is a place of its own, not Córdoba; "Austin Texas" is Austin.
+        if (
+            known is not None
+            and known[1] > match.start()
+            and lookup(text[match.start() : known[1]]) is None
+        ):
+            known = None
         if known is not None:
             phrase, start, place = known
             places.append(

@@ -56,7 +56,8 @@ _AUDIENCE_NOUNS = words(
     "cafés cafes firms agencies brands schools gyms athletes runners locals neighbors "
     "neighbours residents visitors guests crews kids brides grooms patients landlords "
     "developers designers artists musicians chefs bakeries bars nonprofits millennials "
-    "retailers buyers collectors gamers players riders drivers"
+    "retailers buyers collectors gamers players riders drivers hospitals managers tenants "
+    "homeowners investors universities churches fleets"
 )
 LEXICON = Lexicon(
     language="en",
@@ -69,9 +70,6 @@ LEXICON = Lexicon(
         r"(?:our|my)\s+(?:main\s+|typical\s+|ideal\s+|target\s+)?(?:customers?|clients?|clientele|"
         r"audience|market|buyers|students|patients|guests)\s+(?:are|is|tend\s+to\s+be|include)"
         r"(?:\s+mostly|\s+mainly|\s+usually|\s+often)?",
-        r"(?:we|i)\s+(?:mainly\s+|mostly\s+|primarily\s+|also\s+)?(?:target|cater\s+to|"
-        r"work\s+with|sell\s+to|help)",
-        r"(?:targets|caters\s+to|works\s+with|sells\s+to|helps)",
         r"(?:aimed|geared)\s+(?:at|towards?)",
         r"(?:ideal|typical)\s+(?:customer|client)\s+is",
         r"(?:popular|big)\s+with",
@@ -83,6 +81,10 @@ LEXICON = Lexicon(
         r"(?:we|i)\s+(?:mainly\s+|mostly\s+|primarily\s+|also\s+)?serve",
         r"serves",
         r"(?:for|to)",
+        # verbs that also take things ("helps out"): the segment must name a kind of customer
+        r"(?:we|i)\s+(?:mainly\s+|mostly\s+|primarily\s+|also\s+)?(?:target|cater\s+to|"
+        r"work\s+with|sell\s+to|help)",
+        r"(?:targets|caters\s+to|works\s+with|sells\s+to|helps)",
     ),
     audience_nouns=_AUDIENCE_NOUNS,
     units=_UNITS,
@@ -143,7 +145,8 @@ LEXICON = Lexicon(
         r"\b(?P<count>\w+)\s+(?:full-time\s+|part-time\s+)?(?:employees|people|staff|workers|"
         r"stylists|baristas|bakers|technicians|plumbers|designers|teachers|instructors|"
         r"cooks|helpers|team\s+members|of\s+us|therapists|mechanics|drivers|nurses|chefs|"
-        r"cleaners|developers|waiters|servers|trainers|coaches|consultants|assistants)\b",
+        r"cleaners|developers|waiters|servers|trainers|coaches|consultants|assistants|"
+        r"electricians|carpenters|painters|barbers|mechanics|cooks|drivers|guides)\b",
         r"\bwe\s+are\s+(?P<count>\w+)\s+(?:people|of\s+us)",
         r"\bthere\s+are\s+(?P<count>\w+)\s+of\s+us",
         r"\bemploy\s+(?P<count>\w+)",

@@ -69,7 +69,8 @@ _AUDIENCE_NOUNS = words(
     "cafeterías escuelas deportistas viajeros mascotas casas hogares alumnos alumnas "
     "universitarios señoras señores abuelos chavos empresarios agencias marcas médicos "
     "doctores abogados arquitectos artistas músicos vinotecas monotributistas coleccionistas "
-    "compradores usuarios viajeros huéspedes inquilinos propietarios"
+    "compradores usuarios viajeros huéspedes inquilinos propietarios hospitales deportistas "
+    "universidades iglesias"
 )
 LEXICON = Lexicon(
     language="es",
@@ -156,7 +157,8 @@ LEXICON = Lexicon(
         r"\b(?P<count>\w+)\s+(?:empleados|empleadas|personas|trabajadores|colaboradores|"
         r"estilistas|baristas|panaderos|técnicos|plomeros|diseñadores|diseñadoras|maestros|"
         r"maestras|instructores|cocineros|meseros|ayudantes|chavos|barberos|mecánicos|terapeutas|"
-        r"choferes|enfermeras|vendedores|programadores|desarrolladores|asesores|cocineras)\b",
+        r"choferes|enfermeras|vendedores|programadores|desarrolladores|asesores|cocineras|"
+        r"carpinteros|electricistas|pintores|guías|repartidores)\b",
         r"\btengo\s+(?P<count>\w+)\s+(?:empleados|empleadas|trabajadores|personas|chavos)",
         r"\btrabajamos\s+(?P<count>\w+)\b",
     ),

@@ -81,7 +81,9 @@ def find_money(
     found: list[MoneyMention] = []
     for number, marker, start, end in marked:
         currency = context.resolve(marker)
-        money = Money(minor_units=to_minor_units(number.value, currency), currency=currency)
+        # "12 cents per word": hundredths of the answer's (or the context's) currency
+        amount = number.value / 100 if marker == "CENTS" else number.value
+        money = Money(minor_units=to_minor_units(amount, currency), currency=currency)
         found.append(MoneyMention(money=money, start=start, end=end, number=number))
     found.extend(_priced_by_verb(text, mentions, found, context))
     found.extend(_list_prices(text, mentions, found))
@@ -186,6 +188,8 @@ class _Context:
                 countries=self.countries,
                 language=self.language,
             )
+        if marker == "CENTS":
+            return self.resolve("DOLLAR")
         if marker == "PESO":
             if self.named in PESO_CURRENCIES:
                 return self.named
