@@ -33,6 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
+from babel import Locale
 
 from xentri.ai.offline import (
     AudienceFact,
@@ -112,6 +113,11 @@ def expected_facts(expect: dict[str, list[object]]) -> Facts:
     return facts
 
 
+def country_name(code: str | None) -> str:
+    """A country named alone is compared by its name, the way the expected facts write it."""
+    return Locale("es").territories.get(code or "", "") if code else ""
+
+
 def engine_facts(extraction: Extraction) -> Facts:
     facts = Facts()
     currencies: set[str] = set()
@@ -119,7 +125,7 @@ def engine_facts(extraction: Extraction) -> Facts:
         if isinstance(fact, BusinessNameFact | PersonFact):
             facts.add("names", name_key(fact.name))
         elif isinstance(fact, LocationFact):
-            facts.add("locations", fold(fact.city or fact.region or fact.country or ""))
+            facts.add("locations", fold(fact.city or fact.region or country_name(fact.country)))
         elif isinstance(fact, OfferingFact):
             if fact.name:
                 facts.add("offerings", fact.name)

@@ -77,9 +77,10 @@ def _without_contained(facts: list[AudienceFact]) -> list[AudienceFact]:
 
 
 _INVERTED = re.compile(
-    r"\s*(?P<list>[^.;:!?\n]+?)\s+(?:are|is|son|es)\s+(?:our|my|nuestros|nuestras|nuestro|"
+    r"\s*(?P<list>[^.;:!?\n]+?)\s+(?:(?:are|is|son|es)\s+(?:our|my|nuestros|nuestras|nuestro|"
     r"nuestra|mis|mi)\s+(?:main\s+|principales\s+)?(?:crowd|customers|clients|audience|market|"
-    r"regulars|clientes|clientas|p[uú]blico|mercado)\b",
+    r"regulars|clientes|clientas|p[uú]blico|mercado)\b|(?:come|buy|visit|order)\s+(?:from\s+us\s+)?"
+    r"(?:the\s+)?most\b|(?:son\s+los\s+que|)(?:vienen|compran|nos\s+compran)\s+m[aá]s\b)",
     re.IGNORECASE,
 )
 _UP_TO = re.compile(r"\bup\s+\Z", re.IGNORECASE)

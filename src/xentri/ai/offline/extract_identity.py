@@ -73,7 +73,10 @@ def _shaped_names(analysis: Analysis) -> list[BusinessNameFact]:
     found: list[BusinessNameFact] = []
     listed = sorted((re.escape(n) for n in lexicon.business_nouns), key=len, reverse=True)
     # Shops are named by their trade: "florería", "zapatería"; "winery", "nursery".
-    nouns = "|".join([*listed, r"[^\W\d_]{3,}er[ií]a", r"[^\W\d_]{3,}ery", r"[^\W\d_]+shop"])
+    lower = "a-záéíóúñü"
+    nouns = "|".join(
+        [*listed, rf"[{lower}]{{3,}}er[ií]a", rf"[{lower}]{{3,}}ery", rf"[{lower}]+shop"]
+    )
     # "the consultorio Sonrisa Plena", "my little company, Nube Labs"
     after_noun = re.compile(
         rf"(?<!\w)(?-i:{nouns})(?:[ \t]+(?:de|of)[ \t]+[^\W\d_]+)?\s*,?[ \t]+(?P<name>{NAME_RUN})"

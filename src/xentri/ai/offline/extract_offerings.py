@@ -22,8 +22,8 @@ _LINK_BEFORE_PRICE = re.compile(
     re.IGNORECASE,
 )
 _REFERS_BACK = re.compile(
-    r"^\s*(?:which|that|those|these|they|it|que|los\s+cuales|las\s+cuales|esos|esas|estos|"
-    r"estas|a|at|for|en|por)?\b(?:\s+(?:are|is|go|run|start|cost|costs|sell|son|est[aá]n|salen|"
+    r"^\s*(?:\d+\s+for|\d+\s+por|which|that|those|these|they|it|que|los\s+cuales|las\s+cuales|"
+    r"esos|esas|estos|estas|a|at|for|en|por)?\b(?:\s+(?:are|is|go|run|start|cost|costs|sell|son|est[aá]n|salen|"
     r"cuestan)(?:\s+(?:for|at|around|about|from|a|en|desde))?)?\s*$",
     re.IGNORECASE,
 )
@@ -131,11 +131,7 @@ def _name_before(analysis: Analysis, price_start: int, floor: int) -> tuple[str,
     clause = window[clause_start:]
     # "kolaches, which are 2 bucks each", "las tortas, a 45 pesos": the name is in the segment
     # before the comma.
-    if (
-        len(boundaries) >= 1
-        and window[boundaries[-1].start()] == ","
-        and _REFERS_BACK.match(clause)
-    ):
+    if boundaries and window[boundaries[-1].start()] in ",(" and _REFERS_BACK.match(clause):
         earlier = boundaries[-2].end() if len(boundaries) >= 2 else 0
         clause_start, clause = earlier, window[earlier : boundaries[-1].start()]
         return _noun_phrase(analysis, clause, window_start + clause_start, from_right=True)
@@ -171,7 +167,7 @@ def _noun_phrase(
     words = [(m.group(), m.start()) for m in re.finditer(r"[^\s]+", phrase)]
     # Prepositions may sit inside a product's name: "arreglos para eventos", "bath and trim for
     # a small dog"; they only end it when reading left to right from the price.
-    inner = {"de", "del", "with", "con", "of", "sin", "without"}
+    inner = {"de", "del", "al", "with", "con", "of", "sin", "without"}
     if from_right:
         inner |= {"for", "para"}
     stops = lexicon.phrase_stops - inner
@@ -187,7 +183,15 @@ def _noun_phrase(
     name = clean_phrase(analysis.text[start:end])
     if not name or lookup(name) is not None or lexicon.units.get(fold(name)) in _TIME_UNITS:
         return "", 0, 0
+    if not any(w.isalpha() and not _is_number_word(analysis, offset + at) for w, at in kept):
+        return "", 0, 0  # "(12 for $14)": a quantity, not a name
+    if fold(kept[-1][0].strip(",")) in lexicon.audience_nouns:
+        return "", 0, 0  # "for small businesses" says who, not what
     return name, start, end
+
+
+def _is_number_word(analysis: Analysis, at: int) -> bool:
+    return any(n.start <= at < n.end for n in analysis.numbers)
 
 
 def _words_up_to_stop(

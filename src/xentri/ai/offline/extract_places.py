@@ -53,6 +53,8 @@ def extract_locations(analysis: Analysis) -> list[LocationFact]:
             )
             continue
         phrase = _TRAILING_CONNECTOR.sub("", clean_phrase(match.group()))
+        if not all(word.replace("'", "").isalpha() for word in phrase.split()):
+            continue  # "in Q3 2027" is a date
         before = text[max(0, match.start() - 16) : match.start()]
         strong = re.search(rf"(?i){_STRONG_PLACE_CUES}\s+$", before) is not None
         weak = re.search(r"(?:\bin|\ben|\bnear|\bcerca\s+de)\s+$", before) is not None

@@ -94,13 +94,13 @@ LEXICON = Lexicon(
     offering_cues=(
         r"(?:we|i)\s+(?:also\s+|mainly\s+|mostly\s+|primarily\s+)?(?:sell|offer|make|bake|"
         r"roast|brew|do|provide|teach|build|design|fix|repair|install|specialize\s+in|"
-        r"specialise\s+in|serve|run|organize|organise|host|rent|grow|cook|sew|clean|deliver|"
+        r"specialise\s+in|serve|run|organize|develop|organise|host|rent|grow|cook|sew|clean|deliver|"
         r"import|distribute|walk|cater|plan|photograph|film|coach|train|tutor|manage|produce)",
         r"(?:our|my)\s+(?:main\s+)?(?:products?|services?|offerings?|menu)\s+(?:are|is|include"
         r"|includes)",
         r"(?:we're|we\s+are)\s+known\s+for",
         r"(?:sells|offers|makes|bakes|builds|provides|designs|brews|roasts|grows|runs|hosts|"
-        r"organizes|rents|delivers|imports|produces)",
+        r"organizes|rents|delivers|imports|produces|develops)",
     ),
     business_name_cues=(
         r"(?:(?:my|our|the)\s+(?:\w+\s+){0,2}?(?:business|company|shop|store|brand|studio|"
@@ -111,6 +111,7 @@ LEXICON = Lexicon(
         r"(?:i|we)\s+(?:own|run|founded|started|opened|manage)",
         r"(?:owner|founder|co-founder)\s+of",
         r"welcome\s+to",
+        r"(?:our|my|the)\s+(?:menu|counter|team|shop|kitchen|store)\s+at",
         r"under\s+the\s+(?:name|brand)",
         r"(?:my|our|the)\s+brand\s+is",
         r"(?:we're|we\s+are)",

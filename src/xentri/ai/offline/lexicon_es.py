@@ -86,7 +86,8 @@ LEXICON = Lexicon(
         r"(?:\s+sobre\s+todo|\s+principalmente|\s+más\s+que\s+nada|\s+casi\s+siempre)?",
         r"(?:nuestro|mi)\s+(?:público|mercado|cliente\s+ideal|cliente\s+típico)"
         r"(?:\s+objetivo)?\s+(?:es|son)(?:\s+principalmente)?",
-        r"(?:atendemos|atiendo|trabajamos\s+con|trabajo\s+con|ayudamos\s+a|ayudo\s+a|"
+        r"(?:atendemos|atiendo|trabajamos(?:\s+sobre\s+todo|\s+principalmente)?\s+con|"
+        r"trabajo(?:\s+sobre\s+todo|\s+principalmente)?\s+con|ayudamos\s+a|ayudo\s+a|"
         r"enseño\s+a|enseñamos\s+a|(?:les\s+)?vend(?:emos|o)(?:\s+sobre\s+todo|"
         r"\s+principalmente)?\s+a)"
         r"(?:\s+sobre\s+todo|\s+principalmente|\s+más\s+que\s+nada)?(?:\s+a)?",
@@ -109,7 +110,8 @@ LEXICON = Lexicon(
         r"servimos|sirvo|horneamos|horneo|tostamos|diseñamos|diseño|impartimos|imparto|"
         r"enseñamos|reparamos|instalamos|producimos|fabricamos|organizamos|organizo|brindamos|"
         r"prestamos|importamos|distribuimos|rentamos|alquilamos|cultivamos|criamos|cocinamos|"
-        r"elaboramos|confeccionamos|cosemos|limpiamos|entregamos|hacemos|manejamos|"
+        r"elaboramos|confeccionamos|cosemos|limpiamos|entregamos|hacemos|manejamos|armamos|"
+        r"desarrollamos|desarrolla|creamos|crea|cultiva|"
         r"organiza|vende|ofrece|prepara|produce|fabrica)"
         r"(?:\s+también|\s+sobre\s+todo|\s+principalmente)?",
         r"(?:nuestros|mis)\s+(?:principales\s+)?(?:productos|servicios)\s+(?:son|incluyen)",
@@ -179,7 +181,10 @@ LEXICON = Lexicon(
     ),
     years_in_business_patterns=(
         r"\bhace\s+(?P<years>\w+)\s+años\b",
-        r"\b(?:llevamos|llevo|tenemos|tengo)\s+(?P<years>\w+)\s+años\b",
+        r"\b(?:llevamos|llevo)\s+(?P<years>\w+)\s+años\b",
+        # "tengo 41 años" is an age; only "tenemos 10 años abiertos / en el negocio" counts
+        r"\b(?:tenemos|tengo)\s+(?P<years>\w+)\s+años\s+(?:abiert[oa]s|en\s+el\s+(?:negocio|mercado)|"
+        r"con\s+el\s+negocio|de\s+experiencia)",
     ),
     place_cues=(
         "ubicados en",
