@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.test_shell_journey import serious_accessibility_problems, shot, sign_up
+from tests.e2e.test_shell_journey import serious_accessibility_problems, shot, sign_up_and_set_up
 from tests.support.identity import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -22,11 +22,7 @@ def test_an_invited_person_signs_up_from_the_link_and_joins(browser, live_server
         # Given an owner with an org who invites someone (the Team settings page will do this;
         # until then the JSON API, with the session's CSRF token, as a page script would)
         page = first.new_page()
-        sign_up(page, live_server, owner)
-        page.goto(f"{live_server}/orgs/new")
-        page.get_by_label("Organization name").fill("Panadería Sol")
-        page.get_by_role("button", name="Create organization").click()
-        page.wait_for_url(f"{live_server}/dashboard")
+        sign_up_and_set_up(page, live_server, owner, org="Panadería Sol")
         session = page.request.get(f"{live_server}/api/v1/auth/session").json()
         org_id = session["active_org_id"]
         invited = page.request.post(

@@ -25,10 +25,12 @@ async def test_signup_page_creates_the_account_signs_in_and_mails_a_link(
     assert response.status_code == 303
     assert response.headers["location"] == "/dashboard"
     assert "xentri_session" in response.cookies
-    dashboard = await client.get("/dashboard")
-    assert dashboard.status_code == 200
-    assert "Welcome, María" in dashboard.text
-    assert f"we sent a link to {email}" in dashboard.text
+    # A new account continues in the first-run wizard, which greets them and asks to confirm.
+    assert (await client.get("/dashboard")).headers["location"] == "/welcome"
+    welcome = await client.get("/welcome/profile")
+    assert welcome.status_code == 200
+    assert "Welcome, María" in welcome.text
+    assert f"we sent a link to {email}" in welcome.text
     mail = owner_conn.execute(
         "select count(*) from dev_mailbox where to_address = %s", (email,)
     ).fetchone()[0]
@@ -181,4 +183,4 @@ async def test_a_logout_posted_by_another_site_keeps_the_session(make_app, clien
     response = await client.post("/logout", data={"csrf_token": "forged"})
 
     assert response.status_code == 303
-    assert (await client.get("/dashboard")).status_code == 200
+    assert (await client.get("/notifications")).status_code == 200

@@ -34,9 +34,9 @@ async def test_the_mailed_link_confirms_the_email_only_when_the_button_is_presse
     assert response.status_code == 303
     assert response.headers["location"] == "/dashboard"
     assert owner_conn.execute(verified, (email,)).fetchone()[0] is True
-    dashboard = await client.get("/dashboard")
-    assert "Your email is confirmed." in dashboard.text
-    assert "Confirm your email: we sent a link" not in dashboard.text
+    welcome = await client.get("/welcome/profile")
+    assert "Your email is confirmed." in welcome.text
+    assert "Confirm your email: we sent a link" not in welcome.text
 
 
 async def test_a_used_or_made_up_verification_link_says_it_is_invalid(

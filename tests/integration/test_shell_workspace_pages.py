@@ -15,21 +15,38 @@ pytestmark = pytest.mark.integration
 CATEGORIES = ("strategy", "finance", "brand", "sales", "operations", "team", "legal")
 
 
-async def test_a_new_account_is_told_to_create_its_organization_first(make_app, client_for):
+async def test_the_frame_links_every_category_and_the_header_tools(make_app, client_for):
     client = client_for(make_app())
     await sign_up_in_browser(client)
+
+    page = await client.get("/notifications")
+
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    for slug in CATEGORIES:
+        assert f'href="/c/{slug}"' in page.text
+    assert 'id="copilot"' in page.text
+    assert 'href="/notifications"' in page.text
+    assert 'href="/settings"' in page.text
+
+
+async def test_without_an_org_after_the_wizard_the_dashboard_offers_to_create_one(
+    make_app, client_for, owner_conn
+):
+    client = client_for(make_app())
+    email = await sign_up_in_browser(client)
+    # Someone who finished the wizard and later deleted (or left) their only org.
+    owner_conn.execute(
+        "insert into onboarding_progress (user_id, step, completed_at) "
+        "select id, 'region', now() from users where email = %s",
+        (email,),
+    )
 
     dashboard = await client.get("/dashboard")
 
     assert dashboard.status_code == 200
     assert "Set up your organization" in dashboard.text
     assert 'href="/orgs/new"' in dashboard.text
-    assert dashboard.headers["cache-control"] == "no-store"
-    for slug in CATEGORIES:
-        assert f'href="/c/{slug}"' in dashboard.text
-    assert 'id="copilot"' in dashboard.text
-    assert 'href="/notifications"' in dashboard.text
-    assert 'href="/settings"' in dashboard.text
 
 
 async def test_creating_an_organization_twice_from_one_form_makes_one(
@@ -105,7 +122,7 @@ async def test_switching_to_an_org_i_am_not_in_is_not_found(make_app, client_for
     their_org = await create_org(other, "Privada")
     client = client_for(app)
     await sign_up_in_browser(client)
-    csrf = await form_token(client, "/dashboard")
+    csrf = await form_token(client, "/notifications")
 
     response = await client.post(f"/orgs/{their_org}/switch", data={"csrf_token": csrf})
 
@@ -116,7 +133,7 @@ async def test_switching_language_is_kept_on_the_account(make_app, client_for, o
     app = make_app()
     client = client_for(app)
     email = await sign_up_in_browser(client)
-    csrf = await form_token(client, "/dashboard")
+    csrf = await form_token(client, "/notifications")
 
     response = await client.post(
         "/language", data={"csrf_token": csrf, "language": "es", "next": "/c/finance"}
@@ -171,7 +188,7 @@ async def test_signed_out_pages_send_htmx_to_the_login_page(make_app, client_for
 async def test_htmx_navigations_may_be_reused_briefly_by_this_browser_only(make_app, client_for):
     client = client_for(make_app())
     await sign_up_in_browser(client)
-    await client.get("/dashboard")  # shows (and so clears) the sign-up notice
+    await client.get("/notifications")  # shows (and so clears) the sign-up notice
 
     response = await client.get("/c/team", headers={"hx-request": "true"})
 

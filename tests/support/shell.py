@@ -37,3 +37,27 @@ async def sign_up_in_browser(
     )
     assert response.status_code == 303, response.text
     return email
+
+
+async def finish_wizard(
+    client: httpx.AsyncClient,
+    *,
+    name: str = "Ana",
+    org: str = "Café Quetzal",
+    time_zone: str = "America/Mexico_City",
+    language: str = "en",
+) -> None:
+    """Walk the first-run wizard through its forms, as a new owner would."""
+    token = await form_token(client, "/welcome/profile")
+    steps = (
+        ("/welcome/profile", {"name": name, "phone": "", "browser_time_zone": time_zone}),
+        ("/welcome/organization", {"name": org, "industry": "food", "size": "2-10"}),
+        ("/welcome/region", {"language": language, "time_zone": time_zone, "currency": "MXN"}),
+    )
+    for path, fields in steps:
+        page = await client.get(path)
+        assert page.status_code == 200, page.text
+        form_id = re.search(r'name="form_id" value="([^"]+)"', page.text)
+        extra = {"form_id": form_id.group(1)} if form_id else {}
+        response = await client.post(path, data={"csrf_token": token, **fields, **extra})
+        assert response.status_code == 303, response.text

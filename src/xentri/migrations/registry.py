@@ -5,5 +5,6 @@ from xentri.catalog import tables as _catalog_tables  # noqa: F401 - registers t
 from xentri.identity import tables as _identity_tables  # noqa: F401 - registers the tables
 from xentri.kernel.db.metadata import metadata
 from xentri.kernel.events import tables as _event_tables  # noqa: F401 - registers the tables
+from xentri.shell import tables as _shell_tables  # noqa: F401 - registers the tables
 
 target_metadata = metadata

@@ -13,6 +13,7 @@ from xentri.shell.error_pages import install_error_pages
 from xentri.shell.templating import Renderer
 from xentri.shell.views_auth import auth_pages
 from xentri.shell.views_invitations import invitation_pages
+from xentri.shell.views_onboarding import onboarding_pages
 from xentri.shell.views_preferences import preference_pages
 from xentri.shell.views_recovery import recovery_pages
 from xentri.shell.views_workspace import workspace_pages
@@ -26,6 +27,7 @@ shell_routers: tuple[APIRouter, ...] = (
     invitation_pages,
     workspace_pages,
     preference_pages,
+    onboarding_pages,
 )
 
 

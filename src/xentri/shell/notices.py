@@ -19,6 +19,7 @@ NOTICES = {
     "org_switched": N_("Switched organization."),
     "invitation_accepted": N_("You joined the organization."),
     "language_changed": N_("Language changed."),
+    "setup_done": N_("All set. Welcome to Xentri."),
 }
 
 

@@ -15,10 +15,11 @@ from xentri.contracts.events import SYSTEM_ORG_ID
 from xentri.identity import orgs
 from xentri.identity.caller_org import forget_session_org
 from xentri.identity.errors import OrgNotFoundError
-from xentri.identity.http import engine_of, org_scope
+from xentri.identity.http import account_scope, engine_of, org_scope
 from xentri.identity.schemas import OrgCreate
 from xentri.identity.sessions import set_active_org
 from xentri.kernel.db.tenant import tenant_transaction, user_transaction
+from xentri.shell import onboarding
 from xentri.shell.forms import Form, field_errors, read_form
 from xentri.shell.frame import load_frame, needs_sign_in
 from xentri.shell.i18n import N_
@@ -39,6 +40,11 @@ async def dashboard(request: Request, visitor: CurrentVisitor) -> Response:
     if (to_login := needs_sign_in(request, visitor)) is not None:
         return to_login
     frame = await load_frame(request, visitor)
+    async with account_scope(request) as tx:
+        progress = await onboarding.get_progress(tx=tx, user_id=visitor.user_id)
+    # The first visit after signing up (or a wizard closed halfway) continues the set-up.
+    if onboarding.is_pending(progress, has_orgs=bool(frame.orgs)):
+        return redirect(request, "/welcome")
     return render(request, visitor, "app/dashboard.html", {"frame": frame, "section": None})
 
 

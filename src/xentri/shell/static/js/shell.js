@@ -5,6 +5,7 @@ import { initSidebar } from "./sidebar.js";
 import { initNavigation } from "./navigation.js";
 import { initForms } from "./forms.js";
 import { initMenus } from "./menus.js";
+import { initTimeZone } from "./timezone.js";
 
 initTheme();
 initSyncStatus();
@@ -12,3 +13,4 @@ initSidebar();
 initNavigation();
 initForms();
 initMenus();
+initTimeZone();

@@ -1,0 +1,70 @@
+"""The shell's own tables: first-run progress and notification choices (per person), and the
+org's display preferences (tenant data, under row-level security like every org table)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    String,
+    Table,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import UUID
+
+from xentri.kernel.db.metadata import metadata
+
+
+def _timestamps() -> list[Column[object]]:
+    return [
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    ]
+
+
+# Per person, like users and sessions: the wizard runs before any org exists.
+onboarding_progress = Table(
+    "onboarding_progress",
+    metadata,
+    Column(
+        "user_id", UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("step", String(20), nullable=False),
+    # Not named org_id: this is not a tenant row, only a pointer to the org the wizard made.
+    Column("created_org_id", UUID(as_uuid=True), nullable=True),
+    Column("browser_time_zone", String(64), nullable=True),
+    Column("completed_at", DateTime(timezone=True), nullable=True),
+    *_timestamps(),
+)
+
+notification_preferences = Table(
+    "notification_preferences",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "user_id", UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("kind", String(40), nullable=False),
+    Column("email", Boolean, nullable=False),
+    Column("in_app", Boolean, nullable=False),
+    *_timestamps(),
+    UniqueConstraint("user_id", "kind", name="uq_notification_preferences_user_id_kind"),
+)
+
+org_preferences = Table(
+    "org_preferences",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "org_id",
+        UUID(as_uuid=True),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("date_format", String(20), nullable=False, server_default="medium"),
+    *_timestamps(),
+)
