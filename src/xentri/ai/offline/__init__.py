@@ -10,6 +10,7 @@ from xentri.ai.offline.dates import find_dates
 from xentri.ai.offline.extract import BriefSection, extract_facts
 from xentri.ai.offline.facts import (
     AudienceFact,
+    BudgetFact,
     BusinessNameFact,
     Extraction,
     Fact,
@@ -38,6 +39,7 @@ __all__ = [
     "Answer",
     "AudienceFact",
     "BriefSection",
+    "BudgetFact",
     "BusinessNameFact",
     "Constraints",
     "CustomerRecord",

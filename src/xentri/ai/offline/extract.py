@@ -8,6 +8,7 @@ from enum import StrEnum
 from xentri.ai.offline.analysis import Analysis
 from xentri.ai.offline.dates import find_dates
 from xentri.ai.offline.extract_audience import extract_audience, extract_tone
+from xentri.ai.offline.extract_budget import extract_budgets
 from xentri.ai.offline.extract_goals import extract_goals
 from xentri.ai.offline.extract_identity import (
     bare_business_name,
@@ -73,6 +74,9 @@ def extract_facts(
         numbers=numbers,
     )
     analysis.claimed = [*business, *people, *locations]
+    budgets, analysis.money = extract_budgets(
+        analysis, expecting=expecting is BriefSection.CONSTRAINTS
+    )
     goals = extract_goals(analysis, expecting_goal=expecting is BriefSection.GOALS)
     goal_spans = [(goal.span.start, goal.span.end) for goal in goals]
     facts: list[Fact] = [
@@ -85,6 +89,7 @@ def extract_facts(
         *extract_tone(analysis, expecting=expecting is BriefSection.BRAND_VOICE),
         *extract_team_size(analysis, goal_spans, expecting=expecting is BriefSection.CONSTRAINTS),
         *extract_year_founded(analysis),
+        *budgets,
     ]
     facts.sort(key=lambda fact: (fact.span.start, fact.span.end))
     return Extraction(language=detected, facts=tuple(facts))

@@ -17,14 +17,15 @@ _PART_SPLIT = re.compile(
 _PER_PERIOD = re.compile(
     r"^\s*(?:/\s*|per\s+|a\s+|an\s+|al\s+|por\s+|cada\s+|each\s+|every\s+)?"
     r"(month|mes|year|año|week|semana|day|día|mo)\b|^\s*(monthly|mensuales|mensual|yearly|"
-    r"annually|anuales|anual|weekly|semanales)\b",
+    r"annually|anuales|anual|weekly|semanales|daily|diarios|diarias|diario)\b",
     re.IGNORECASE,
 )
 _PERIODS = {
     "month": "month", "mes": "month", "mo": "month", "monthly": "month", "mensuales": "month",
     "mensual": "month", "year": "year", "año": "year", "yearly": "year", "annually": "year",
     "anuales": "year", "anual": "year", "week": "week", "semana": "week", "weekly": "week",
-    "semanales": "week", "day": "day", "día": "day",
+    "semanales": "week", "day": "day", "día": "day", "daily": "day", "diario": "day",
+    "diarios": "day", "diarias": "day",
 }  # fmt: skip
 
 
@@ -128,12 +129,7 @@ def _goal_in(
     if target is None and not money and not (deadline or metric):
         return None
     target_money = money[0].money if money else None
-    per = None
-    if money:
-        period = _PER_PERIOD.match(text[money[0].end : end])
-        if period:
-            per = _PERIODS.get(fold(period.group(1) or period.group(2)).replace("ano", "año"))
-            per = per or _PERIODS.get((period.group(1) or period.group(2)).lower())
+    per = period_after(text[:end], money[0].end)[0] if money else None
     if target_money is not None and metric is None:
         metric = "revenue"
     return GoalFact(
@@ -147,6 +143,15 @@ def _goal_in(
         text=part,
         confidence=0.8 if (target is not None or target_money is not None) else 0.6,
     )
+
+
+def period_after(text: str, position: int) -> tuple[str | None, int | None]:
+    """The period an amount is counted over, right after it: "/month", "al mes", "anuales"."""
+    period = _PER_PERIOD.match(text[position:])
+    if not period:
+        return None, None
+    word = (period.group(1) or period.group(2)).lower()
+    return _PERIODS.get(word), position + period.end()
 
 
 def _metric(part: str, metrics: dict[str, str]) -> tuple[str | None, int | None]:

@@ -21,6 +21,7 @@ class FactKind(StrEnum):
     GOAL = "goal"
     TONE = "tone"
     TEAM_SIZE = "team_size"
+    BUDGET = "budget"
     YEAR_FOUNDED = "year_founded"
 
 
@@ -102,6 +103,13 @@ class TeamSizeFact(_FactBase):
     people: int = Field(ge=1)
 
 
+class BudgetFact(_FactBase):
+    kind: Literal[FactKind.BUDGET] = FactKind.BUDGET
+    money: Money
+    per: str | None = None  # "month", "year"
+    purpose: str | None = None  # "marketing"
+
+
 class YearFoundedFact(_FactBase):
     kind: Literal[FactKind.YEAR_FOUNDED] = FactKind.YEAR_FOUNDED
     year: int
@@ -116,6 +124,7 @@ Fact = Annotated[
     | GoalFact
     | ToneFact
     | TeamSizeFact
+    | BudgetFact
     | YearFoundedFact,
     Field(discriminator="kind"),
 ]

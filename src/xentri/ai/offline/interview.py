@@ -50,6 +50,7 @@ _MISSING: tuple[tuple[str, BriefSection, _Check], ...] = (
     ("differentiators", BriefSection.DIFFERENTIATORS, lambda k: not k.differentiators),
     ("competitors", BriefSection.COMPETITORS, lambda k: not k.competitors),
     ("constraints.team_size", BriefSection.CONSTRAINTS, lambda k: k.constraints.team_size is None),
+    ("constraints.budget", BriefSection.CONSTRAINTS, lambda k: k.constraints.budget is None),
 )  # fmt: skip
 
 

@@ -20,6 +20,9 @@ QUESTIONS: dict[Language, dict[str, str]] = {
         "differentiators": "Why do customers choose you over the alternatives?",
         "competitors": "Who else do your customers consider? Name a few competitors.",
         "constraints.team_size": "How many people work in the business, counting yourself?",
+        "constraints.budget": (
+            "How much can you invest each month in growing the business (ads, tools, help)?"
+        ),
         "offerings.price": "How much do you charge for {offering}?",
         "goals.target": "How will you know you reached “{goal}”? What number would tell you?",
         "goals.deadline": "By when do you want to reach “{goal}”?",
@@ -40,6 +43,10 @@ QUESTIONS: dict[Language, dict[str, str]] = {
         "differentiators": "¿Por qué te eligen tus clientes a ti y no a otros?",
         "competitors": "¿A quién más consideran tus clientes? Menciona algunos competidores.",
         "constraints.team_size": "¿Cuántas personas trabajan en el negocio, contándote a ti?",
+        "constraints.budget": (
+            "¿Cuánto puedes invertir al mes para hacer crecer el negocio (publicidad, "
+            "herramientas, ayuda)?"
+        ),
         "offerings.price": "¿Cuánto cobras por {offering}?",
         "goals.target": "¿Cómo sabrás que lograste «{goal}»? ¿Qué número te lo diría?",
         "goals.deadline": "¿Para cuándo quieres lograr «{goal}»?",
@@ -56,14 +63,16 @@ _SECTIONS_EN = {
     "identity.name": "business name", "offerings": "offerings", "audience": "audience",
     "identity.location": "location", "goals": "goals", "brand_voice": "brand voice",
     "differentiators": "differentiators", "competitors": "competitors",
-    "constraints.team_size": "team size", "offerings.price": "price",
+    "constraints.team_size": "team size", "constraints.budget": "budget",
+    "offerings.price": "price",
     "goals.target": "target", "goals.deadline": "deadline", "audience.specific": "audience",
 }  # fmt: skip
 _SECTIONS_ES = {
     "identity.name": "nombre del negocio", "offerings": "oferta", "audience": "público",
     "identity.location": "ubicación", "goals": "metas", "brand_voice": "voz de marca",
     "differentiators": "diferenciadores", "competitors": "competidores",
-    "constraints.team_size": "tamaño del equipo", "offerings.price": "precio",
+    "constraints.team_size": "tamaño del equipo", "constraints.budget": "presupuesto",
+    "offerings.price": "precio",
     "goals.target": "número objetivo", "goals.deadline": "fecha límite",
     "audience.specific": "público",
 }  # fmt: skip

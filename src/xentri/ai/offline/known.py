@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from xentri.ai.offline.extract import BriefSection
 from xentri.ai.offline.facts import (
     AudienceFact,
+    BudgetFact,
     BusinessNameFact,
     Extraction,
     GoalFact,
@@ -57,6 +58,8 @@ class Identity(_Frozen):
 
 class Constraints(_Frozen):
     team_size: int | None = None
+    budget: Money | None = None
+    budget_per: str | None = None  # "month", "year"
     notes: tuple[str, ...] = ()
 
 
@@ -82,6 +85,7 @@ class KnownFacts(_Frozen):
         goals = list(self.goals)
         tones = list(self.tone_words)
         team_size = self.constraints.team_size
+        budget = (self.constraints.budget, self.constraints.budget_per)
         for fact in extraction.facts:
             if isinstance(fact, BusinessNameFact) and (
                 identity.name is None or fact.confidence >= 0.7
@@ -108,6 +112,8 @@ class KnownFacts(_Frozen):
                 tones = list(_add(tuple(tones), fact.word))
             elif isinstance(fact, TeamSizeFact):
                 team_size = fact.people
+            elif isinstance(fact, BudgetFact):
+                budget = (fact.money, fact.per)
         return self.model_copy(
             update={
                 "language": extraction.language,
@@ -116,7 +122,9 @@ class KnownFacts(_Frozen):
                 "audience": tuple(audience),
                 "goals": tuple(goals),
                 "tone_words": tuple(tones),
-                "constraints": self.constraints.model_copy(update={"team_size": team_size}),
+                "constraints": self.constraints.model_copy(
+                    update={"team_size": team_size, "budget": budget[0], "budget_per": budget[1]}
+                ),
             }
         )
 

@@ -134,14 +134,26 @@ def summary(known: KnownFacts, *, language: Language | None = None) -> str:
     _list_line(lines, missing, text["label_tone"], known.tone_words, lang)
     _list_line(lines, missing, text["label_different"], known.differentiators, lang)
     _list_line(lines, missing, text["label_competitors"], known.competitors, lang)
-    if known.constraints.team_size:
-        count = format_number(known.constraints.team_size, language=lang)
-        lines.append(f"- {text['label_team']}: {count}")
+    lines.extend(_constraint_lines(known, lang))
     if identity.year_founded:
         lines.append(f"- {text['label_founded']}: {identity.year_founded}")
     if missing:
         lines.append(text["summary_missing"].format(items=join_list(missing, language=lang)))
     return "\n".join(lines)
+
+
+def _constraint_lines(known: KnownFacts, lang: Language) -> list[str]:
+    text, constraints = TEXTS[lang], known.constraints
+    lines = []
+    if constraints.budget:
+        budget = format_money(constraints.budget, language=lang)
+        per = UNIT_LABELS[lang].get(constraints.budget_per or "", "")
+        lines.append(f"- {text['label_budget']}: {budget}{' ' + per if per else ''}")
+    if constraints.team_size:
+        lines.append(
+            f"- {text['label_team']}: {format_number(constraints.team_size, language=lang)}"
+        )
+    return lines
 
 
 def _list_line(

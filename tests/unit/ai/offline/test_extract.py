@@ -10,6 +10,7 @@ import pytest
 from xentri.ai.offline import (
     AudienceFact,
     BriefSection,
+    BudgetFact,
     BusinessNameFact,
     FactKind,
     GoalFact,
@@ -233,3 +234,17 @@ def test_a_short_answer_is_read_as_the_section_asked_about(answer, section, lang
         for f in extraction.facts
     ]
     assert values == expected
+
+
+def test_a_budget_is_not_an_offering():
+    extraction = extract_facts(
+        "Haircuts are $30. Our marketing budget is about $400 a month.", today=TODAY
+    )
+
+    (budget,) = of(extraction, BudgetFact)
+    assert (budget.money, budget.per, budget.purpose) == (
+        Money(minor_units=40_000, currency="USD"),
+        "month",
+        "marketing",
+    )
+    assert [o.price.money.minor_units for o in of(extraction, OfferingFact)] == [3000]

@@ -33,7 +33,7 @@ def complete_known(**changes):
         tone_words=("warm",),
         differentiators=("We bake overnight",),
         competitors=("Panadería Real",),
-        constraints=Constraints(team_size=4),
+        constraints=Constraints(team_size=4, budget=Money(minor_units=50_000, currency="EUR")),
     )
     return known.model_copy(update=changes)
 
@@ -154,6 +154,7 @@ def test_a_spanish_interview_runs_to_completion():
         "Todo es de masa madre.",
         "Pan Bimbo y la panadería de la esquina.",
         "Somos tres.",
+        "Unos 3 mil pesos al mes.",
         "Las conchas a 15 pesos.",
         "El pan de muerto a 40 pesos.",
     ]
@@ -173,6 +174,7 @@ def test_a_spanish_interview_runs_to_completion():
         "differentiators",
         "competitors",
         "constraints.team_size",
+        "constraints.budget",
         "offerings.price.0",
         "offerings.price.1",
     ]
@@ -187,3 +189,7 @@ def test_a_spanish_interview_runs_to_completion():
     assert known.goals[0].deadline == dt.date(2027, 3, 31)
     assert known.tone_words == ("cercano", "alegre")
     assert known.constraints.team_size == 3
+    assert (known.constraints.budget, known.constraints.budget_per) == (
+        Money(minor_units=300_000, currency="MXN"),
+        "month",
+    )
