@@ -11,7 +11,7 @@ _TONE_PAIRS = (
     "calido:cálido calida:cálido elegante:elegante juvenil:juvenil serio:serio seria:serio "
     "relajado:relajado relajada:relajado moderno:moderno moderna:moderno autentico:auténtico "
     "autentica:auténtico familiar:familiar confiable:confiable alegre:alegre "
-    "fresco:fresco fresca:fresca sencillo:sencillo sencilla:sencillo honesto:honesto "
+    "fresco:fresco fresca:fresco sencillo:sencillo sencilla:sencillo honesto:honesto "
     "honesta:honesto humilde:humilde tranquilo:tranquilo tranquila:tranquilo "
     "sofisticado:sofisticado sofisticada:sofisticado minimalista:minimalista "
     "creativo:creativo creativa:creativo atrevido:atrevido atrevida:atrevido "
