@@ -9,6 +9,7 @@ from xentri.ai.config import AiSettings
 from xentri.ai.copilot import api as copilot_api
 from xentri.ai.registry import AgentRegistry, RegistryError, load_agent_registry
 from xentri.catalog import api as catalog_api
+from xentri.categories.strategy import api as strategy_api
 from xentri.identity import api as identity_api
 from xentri.identity import events as _identity_events  # noqa: F401 - registers the events
 from xentri.identity.caller_org import CallerOrgMiddleware
@@ -27,6 +28,7 @@ EVENT_MODULES = (
     "xentri.identity.api_key_events",
     "xentri.identity.invitation_events",
     "xentri.catalog.events",
+    "xentri.categories.strategy.events",
 )
 
 
@@ -59,6 +61,7 @@ def compose(
             *identity_api.routers,
             *catalog_api.routers,
             *copilot_api.routers,
+            *strategy_api.routers,
             *shell_routers,
             *extra_routers,
         ),

@@ -1,0 +1,1 @@
+"""Business categories. A category never imports another; they talk through events."""

@@ -1,0 +1,1 @@
+"""Strategy: the Universal Brief, its interview, goals and decisions."""

@@ -1,0 +1,109 @@
+"""JSON API of Strategy: /api/v1/strategy/brief (the Brief, its flow, versions and diff)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from xentri.categories.strategy import service
+from xentri.categories.strategy.domain import OWNER_ACTIONS, FlowAction
+from xentri.categories.strategy.schemas import (
+    BriefDiffRead,
+    BriefVersionRead,
+    BriefVersionSummary,
+    FieldChangeRead,
+    FlowRead,
+)
+from xentri.contracts.brief import Brief
+from xentri.contracts.events import Actor
+from xentri.identity.http import CurrentCaller, org_scope, requested_org
+from xentri.identity.permissions import Permission
+
+router = APIRouter(prefix="/api/v1/strategy", tags=["strategy"])
+
+VersionNumber = Annotated[int, Path(ge=1, le=1_000_000)]
+OwnerAction = StrEnum("OwnerAction", {a.name: a.value for a in OWNER_ACTIONS})  # type: ignore[misc]
+
+
+@router.get("/brief", summary="The org's approved Brief (its latest version)")
+async def get_brief(request: Request, caller: CurrentCaller) -> BriefVersionRead:
+    org_id = requested_org(request, caller)
+    async with org_scope(request, caller, org_id) as (tx, _ctx):
+        return BriefVersionRead.of(await service.current_brief(tx=tx))
+
+
+@router.get("/brief/versions", summary="Every approved version, newest first")
+async def list_versions(request: Request, caller: CurrentCaller) -> list[BriefVersionSummary]:
+    org_id = requested_org(request, caller)
+    async with org_scope(request, caller, org_id) as (tx, _ctx):
+        found = await service.versions(tx=tx)
+    return [
+        BriefVersionSummary(
+            version=v.version,
+            changed_sections=list(v.changed_sections),
+            approved_by=v.approved_by,
+            approved_at=v.approved_at,
+        )
+        for v in found
+    ]
+
+
+@router.get("/brief/versions/{number}", summary="One approved version")
+async def get_version(
+    request: Request, caller: CurrentCaller, number: VersionNumber
+) -> BriefVersionRead:
+    org_id = requested_org(request, caller)
+    async with org_scope(request, caller, org_id) as (tx, _ctx):
+        return BriefVersionRead.of(await service.version(tx=tx, number=number))
+
+
+@router.get("/brief/diff", summary="What changed between two versions, field by field")
+async def get_diff(
+    request: Request,
+    caller: CurrentCaller,
+    before: Annotated[int, Query(alias="from", ge=1)],
+    after: Annotated[int, Query(alias="to", ge=1)],
+) -> BriefDiffRead:
+    org_id = requested_org(request, caller)
+    async with org_scope(request, caller, org_id) as (tx, _ctx):
+        changes = await service.version_diff(tx=tx, before=before, after=after)
+    return BriefDiffRead(
+        before=before, after=after, changes=[FieldChangeRead.of(c) for c in changes]
+    )
+
+
+@router.get("/brief/flow", summary="Where the Brief's generation flow stands, and its draft")
+async def get_flow(request: Request, caller: CurrentCaller) -> FlowRead:
+    org_id = requested_org(request, caller)
+    async with org_scope(request, caller, org_id) as (tx, _ctx):
+        return FlowRead.of(await service.flow(tx=tx, org_id=org_id))
+
+
+@router.put("/brief/draft", summary="Replace the draft (while conversing or editing)")
+async def put_draft(request: Request, caller: CurrentCaller, draft: Brief) -> FlowRead:
+    org_id = requested_org(request, caller)
+    async with org_scope(request, caller, org_id) as (tx, ctx):
+        ctx.require(Permission.ORG_UPDATE)  # the Brief speaks for the business
+        return FlowRead.of(await service.edit_draft(tx=tx, org_id=org_id, draft=draft))
+
+
+@router.post(
+    "/brief/flow/{action}",
+    summary="Move the flow on: ready, request_changes, resubmit, approve or revise",
+)
+async def post_action(request: Request, caller: CurrentCaller, action: OwnerAction) -> FlowRead:
+    org_id = requested_org(request, caller)
+    async with org_scope(request, caller, org_id) as (tx, ctx):
+        ctx.require(Permission.ORG_UPDATE)  # the Brief speaks for the business
+        flow = await service.advance(
+            tx=tx,
+            org_id=org_id,
+            action=FlowAction(action.value),
+            actor=Actor(type="user", id=str(caller.user_id)),
+        )
+    return FlowRead.of(flow)
+
+
+routers = (router,)

@@ -1,0 +1,62 @@
+"""Strategy's tenant tables: the Brief flow per org, approved versions, the interview."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from xentri.kernel.db.metadata import metadata
+
+
+def _timestamps() -> list[Column[object]]:
+    return [
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    ]
+
+
+brief_flows = Table(
+    "brief_flows",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("org_id", UUID(as_uuid=True), nullable=False, unique=True),
+    Column("state", String(20), nullable=False),
+    # The Brief being built or edited; the approved versions are in brief_versions.
+    Column("draft", JSONB, nullable=False),
+    *_timestamps(),
+)
+
+brief_versions = Table(
+    "brief_versions",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("org_id", UUID(as_uuid=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("document", JSONB, nullable=False),
+    Column("changed_sections", JSONB, nullable=False),
+    Column("approved_by", UUID(as_uuid=True), nullable=False),
+    *_timestamps(),
+    UniqueConstraint("org_id", "version", name="uq_brief_versions_org_id_version"),
+)
+
+brief_messages = Table(
+    "brief_messages",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("org_id", UUID(as_uuid=True), nullable=False),
+    Column("role", String(10), nullable=False),  # owner | copilot
+    Column("content", Text, nullable=False),
+    Column("language", String(5), nullable=False),
+    *_timestamps(),
+    Index("ix_brief_messages_org_id_created_at", "org_id", "created_at"),
+)
