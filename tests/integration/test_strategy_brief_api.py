@@ -175,3 +175,69 @@ async def test_no_brief_yet_is_a_404_problem(owner):
 
     assert response.status_code == 404
     assert response.json()["type"].endswith("brief-not-found")
+
+
+async def answer(person, text: str, **headers: str):
+    return await person.client.post(
+        "/api/v1/strategy/interview/answers",
+        json={"text": text},
+        headers=person.headers(**headers),
+    )
+
+
+async def test_a_spanish_interview_fills_the_draft_and_is_kept_server_side(owner):
+    _app, person, _org = owner
+    es = {"accept-language": "es-MX"}
+
+    opening = await person.client.get("/api/v1/strategy/interview", headers=person.headers(**es))
+    first = await answer(person, "Soy Ana y tengo Café Luna en Oaxaca.", **es)
+    second = await answer(person, "Vendemos lattes a 45 pesos y pan dulce a 20 pesos.", **es)
+    # Reading it again (the browser was closed and reopened) shows the whole conversation.
+    resumed = await person.client.get("/api/v1/strategy/interview", headers=person.headers(**es))
+
+    assert opening.json()["messages"][0]["role"] == "copilot"
+    assert opening.json()["question"].startswith("¿")
+    assert first.json()["state"] == "conversing"
+    draft = second.json()["draft"]
+    assert draft["identity"]["name"] == "Café Luna"
+    assert draft["identity"]["locations"][0]["city"] == "Oaxaca"
+    assert {(o["name"], o["price_minor"], o["currency"]) for o in draft["offerings"]} >= {
+        ("lattes", 4500, "MXN")
+    }
+    assert "Café Luna" in second.json()["understood"]
+    assert [m["role"] for m in resumed.json()["messages"]] == [
+        "copilot",
+        "owner",
+        "copilot",
+        "owner",
+        "copilot",
+    ]
+    assert resumed.json()["messages"][1]["content"] == "Soy Ana y tengo Café Luna en Oaxaca."
+
+
+async def test_bad_answers_are_refused_or_kept_safely_and_earlier_ones_survive(owner):
+    _app, person, _org = owner
+    await answer(person, "We are Bluebird Plumbing in Austin, Texas.")
+
+    empty = await answer(person, "   ")
+    huge = await answer(person, "x" * 50_000)
+    script = await answer(person, "<script>alert('hi')</script> we fix pipes")
+    flow = await person.client.get("/api/v1/strategy/brief/flow", headers=person.headers())
+
+    assert empty.status_code == 422
+    assert huge.status_code == 422
+    assert "text" in huge.text
+    assert script.status_code == 200
+    assert script.json()["messages"][-2]["content"] == "<script>alert('hi')</script> we fix pipes"
+    assert flow.json()["draft"]["identity"]["name"] == "Bluebird Plumbing"
+
+
+async def test_answering_after_the_draft_is_a_409(owner):
+    _app, person, _org = owner
+    await answer(person, "We are Bluebird Plumbing in Austin, Texas.")
+    await act(person, "ready")
+
+    late = await answer(person, "Also we sell water heaters.")
+
+    assert late.status_code == 409
+    assert late.json()["state"] == "review_pending"

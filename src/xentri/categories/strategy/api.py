@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
-from xentri.categories.strategy import service
+from xentri.ai.offline import Language
+from xentri.categories.strategy import interview_service, service
 from xentri.categories.strategy.domain import OWNER_ACTIONS, FlowAction
 from xentri.categories.strategy.schemas import (
+    AnswerIn,
     BriefDiffRead,
     BriefVersionRead,
     BriefVersionSummary,
     FieldChangeRead,
     FlowRead,
+    InterviewRead,
 )
 from xentri.contracts.brief import Brief
 from xentri.contracts.events import Actor
 from xentri.identity.http import CurrentCaller, org_scope, requested_org
 from xentri.identity.permissions import Permission
+from xentri.kernel.i18n import negotiate
 
 router = APIRouter(prefix="/api/v1/strategy", tags=["strategy"])
 
@@ -104,6 +109,36 @@ async def post_action(request: Request, caller: CurrentCaller, action: OwnerActi
             actor=Actor(type="user", id=str(caller.user_id)),
         )
     return FlowRead.of(flow)
+
+
+@router.get("/interview", summary="The Strategy interview so far and the question it waits on")
+async def get_interview(request: Request, caller: CurrentCaller) -> InterviewRead:
+    org_id = requested_org(request, caller)
+    async with org_scope(request, caller, org_id) as (tx, _ctx):
+        found = await interview_service.view(tx=tx, org_id=org_id, language=_language(request))
+    return InterviewRead.of(found)
+
+
+@router.post("/interview/answers", summary="Answer the co-pilot; the draft Brief follows")
+async def post_answer(
+    request: Request, caller: CurrentCaller, answer_in: AnswerIn
+) -> InterviewRead:
+    org_id = requested_org(request, caller)
+    async with org_scope(request, caller, org_id) as (tx, ctx):
+        ctx.require(Permission.ORG_UPDATE)
+        turn = await interview_service.answer(
+            tx=tx,
+            org_id=org_id,
+            text=answer_in.text,
+            language=_language(request, answer_in.language),
+            today=datetime.now(UTC).date(),
+        )
+    return InterviewRead.of(turn)
+
+
+def _language(request: Request, chosen: str | None = None) -> Language:
+    language = negotiate(choice=chosen, accept_language=request.headers.get("accept-language"))
+    return "es" if language == "es" else "en"
 
 
 routers = (router,)

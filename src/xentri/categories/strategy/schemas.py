@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, field_validator
 
 from xentri.categories.strategy.domain import FieldChange, FlowAction, FlowState
+from xentri.categories.strategy.interview_service import InterviewView
 from xentri.categories.strategy.service import BriefVersion, Flow
 from xentri.contracts.brief import Brief, BriefSection
 
@@ -68,3 +69,42 @@ class BriefDiffRead(BaseModel):
     before: int
     after: int
     changes: list[FieldChangeRead]
+
+
+class AnswerIn(BaseModel):
+    text: str = Field(min_length=1, max_length=5000)
+    language: Literal["en", "es"] | None = None  # unset: the caller's language
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("Write an answer first.")
+        return value
+
+
+class MessageRead(BaseModel):
+    role: Literal["owner", "copilot"]
+    content: str
+    created_at: datetime
+
+
+class InterviewRead(BaseModel):
+    state: FlowState
+    messages: list[MessageRead]
+    question: str | None  # what the co-pilot waits for; None: enough to draft
+    understood: str
+    draft: Brief
+
+    @classmethod
+    def of(cls, view: InterviewView) -> InterviewRead:
+        return cls(
+            state=view.state,
+            messages=[
+                MessageRead(role=m.role, content=m.content, created_at=m.created_at)
+                for m in view.messages
+            ],
+            question=view.question,
+            understood=view.understood,
+            draft=view.draft,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import RowMapping, func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -47,6 +48,7 @@ class Flow:
     state: FlowState
     draft: Brief
     updated_at: datetime
+    interview: dict[str, Any] | None = None  # the interview's state (see interview_service)
 
     @property
     def allowed(self) -> tuple[FlowAction, ...]:
@@ -67,7 +69,7 @@ async def flow(*, tx: AsyncSession, org_id: uuid.UUID) -> Flow:
     row = (await tx.execute(select(brief_flows))).mappings().first()
     if row is None:
         return Flow(FlowState.INITIATED, Brief(), datetime.now(UTC))
-    return Flow(FlowState(row["state"]), Brief.model_validate(row["draft"]), row["updated_at"])
+    return _flow(row)
 
 
 async def advance(
@@ -79,7 +81,7 @@ async def advance(
     draft: Brief | None = None,
 ) -> Flow:
     """Apply `action` (409 when the state does not allow it); approving records a version."""
-    current = await _locked_flow(tx, org_id)
+    current = await locked_flow(tx, org_id)
     state = next_state(current.state, action)
     new_draft = draft if draft is not None else current.draft
     if action is FlowAction.REVISE:
@@ -98,7 +100,7 @@ async def advance(
 
 async def edit_draft(*, tx: AsyncSession, org_id: uuid.UUID, draft: Brief) -> Flow:
     """Replace the draft while editing (or while still conversing, as the interview fills it)."""
-    current = await _locked_flow(tx, org_id)
+    current = await locked_flow(tx, org_id)
     if current.state not in (FlowState.EDITING, FlowState.CONVERSING, FlowState.INITIATED):
         raise IllegalTransitionError(
             f"The Brief can be edited while editing, not while "
@@ -166,7 +168,7 @@ async def _approve(tx: AsyncSession, org_id: uuid.UUID, draft: Brief, actor: Act
     await emit(tx, new_event(payload, org_id=org_id, actor=actor, source=SOURCE))
 
 
-async def _locked_flow(tx: AsyncSession, org_id: uuid.UUID) -> Flow:
+async def locked_flow(tx: AsyncSession, org_id: uuid.UUID) -> Flow:
     # The flow row is locked for the whole use case: two approvals at once make one version.
     await tx.execute(
         insert(brief_flows)
@@ -179,7 +181,16 @@ async def _locked_flow(tx: AsyncSession, org_id: uuid.UUID) -> Flow:
         .on_conflict_do_nothing(index_elements=["org_id"])
     )
     row = (await tx.execute(select(brief_flows).with_for_update())).mappings().one()
-    return Flow(FlowState(row["state"]), Brief.model_validate(row["draft"]), row["updated_at"])
+    return _flow(row)
+
+
+def _flow(row: RowMapping) -> Flow:
+    return Flow(
+        FlowState(row["state"]),
+        Brief.model_validate(row["draft"]),
+        row["updated_at"],
+        row["interview"],
+    )
 
 
 async def _store(tx: AsyncSession, org_id: uuid.UUID, state: FlowState, draft: Brief) -> None:

@@ -33,6 +33,9 @@ brief_flows = Table(
     Column("state", String(20), nullable=False),
     # The Brief being built or edited; the approved versions are in brief_versions.
     Column("draft", JSONB, nullable=False),
+    # What the interview knows and the question it asked last (the offline engine's state), so
+    # the conversation resumes after the browser closes.
+    Column("interview", JSONB(none_as_null=True), nullable=True),
     *_timestamps(),
 )
 

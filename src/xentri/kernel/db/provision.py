@@ -27,7 +27,22 @@ def provision(admin_uri: str, *, owner_role: str, owner_password: str, database:
             )
     with psycopg.connect(libpq_uri(with_database(admin_uri, database)), autocommit=True) as db:
         db.execute(sql.SQL("alter schema public owner to {}").format(sql.Identifier(owner_role)))
+        # pgvector (episodic memory's embeddings) is not a trusted extension: the owner role
+        # cannot create it, so the administrator does, where the server has it and the admin
+        # may. Without it the migrations leave the embedding column out.
+        db.execute(_CREATE_VECTOR_IF_POSSIBLE)
     return with_role(admin_uri, user=owner_role, password=owner_password, database=database)
+
+
+_CREATE_VECTOR_IF_POSSIBLE = """
+do $$
+begin
+  create extension if not exists vector;
+exception when insufficient_privilege or undefined_file or feature_not_supported then
+  raise notice 'pgvector is not available';
+end
+$$
+"""
 
 
 def drop_database(admin_uri: str, database: str) -> None:

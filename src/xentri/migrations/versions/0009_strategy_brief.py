@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("org_id", sa.UUID(), nullable=False),
         sa.Column("state", sa.String(20), nullable=False),
         sa.Column("draft", postgresql.JSONB(), nullable=False),
+        sa.Column("interview", postgresql.JSONB(), nullable=True),
         *_timestamps(),
         sa.PrimaryKeyConstraint("id", name="pk_brief_flows"),
         sa.UniqueConstraint("org_id", name="uq_brief_flows_org_id"),

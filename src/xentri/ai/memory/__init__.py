@@ -1,0 +1,55 @@
+"""Tri-state memory (ADR-006): semantic (the Brief, cached in Redis), episodic (the journal,
+searched by full text and, where configured, by embeddings) and synthetic (each agent's
+persona, distilled nightly by the dreaming job)."""
+
+from xentri.ai.memory.brief_cache import (
+    BRIEF_EVENT_TYPES,
+    BriefSource,
+    NoBriefStoreYet,
+    brief_cache_handlers,
+    brief_invalidation,
+    brief_key,
+    brief_text,
+    forget_brief,
+)
+from xentri.ai.memory.dreaming import (
+    DreamingFailedError,
+    DreamReport,
+    dream,
+    dreaming_job,
+    dreaming_job_for,
+)
+from xentri.ai.memory.episodes import (
+    EPISODE_KINDS,
+    Episode,
+    EpisodeKind,
+    record_episode,
+    search_episodes,
+)
+from xentri.ai.memory.journal import journal_reaction
+from xentri.ai.memory.personas import Persona, current_persona, latest_persona
+
+__all__ = [
+    "BRIEF_EVENT_TYPES",
+    "EPISODE_KINDS",
+    "BriefSource",
+    "DreamReport",
+    "DreamingFailedError",
+    "Episode",
+    "EpisodeKind",
+    "NoBriefStoreYet",
+    "Persona",
+    "brief_cache_handlers",
+    "brief_invalidation",
+    "brief_key",
+    "brief_text",
+    "current_persona",
+    "dream",
+    "dreaming_job",
+    "dreaming_job_for",
+    "forget_brief",
+    "journal_reaction",
+    "latest_persona",
+    "record_episode",
+    "search_episodes",
+]
