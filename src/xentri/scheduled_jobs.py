@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from xentri.ai.memory import dreaming_job_for
+from xentri.composition import ai_settings_from_environment
 from xentri.kernel.events.ops import archive_dead_letters
 from xentri.kernel.scheduler.jobs import JobContext, JobSpec
 from xentri.runtime import Connections
@@ -14,4 +16,8 @@ def all_jobs(conns: Connections) -> list[JobSpec]:
     return [
         # Idempotent by nature: a repeat after a crash finds nothing more to archive.
         JobSpec(name="events.dlq_archive", schedule="17 * * * *", handler=archive_dlq),
+        # ADR-006: each org's agents distil their personas at 02:00 in the org's time zone.
+        dreaming_job_for(
+            engine=conns.app_engine, redis=conns.redis, settings=ai_settings_from_environment()
+        ),
     ]

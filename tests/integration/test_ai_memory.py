@@ -150,7 +150,9 @@ async def test_recording_without_a_source_event_always_adds_an_episode(app_engin
         second = await record_episode(
             tx=tx, org_id=org, kind="decision", title="Open on Sundays", body=""
         )
-    assert first is not None and second is not None and first != second
+    assert first is not None
+    assert second is not None
+    assert first != second
 
 
 async def test_an_unknown_kind_is_refused(app_engine):
@@ -429,13 +431,15 @@ async def test_dreaming_distils_a_persona_version_from_the_episodes(app_engine, 
     assert sorted(report.nothing_to_learn) == sorted(
         c.id for c in registry.copilots() if c.id != "finance.copilot"
     )
-    assert repeat.written == {} and repeat.already_done == ["finance.copilot"]
+    assert repeat.written == {}
+    assert repeat.already_done == ["finance.copilot"]
     assert next_night.written == {"finance.copilot": 2}
     async with tenant_transaction(app_engine, org) as tx:
         persona = await current_persona(tx=tx, agent_id="finance.copilot")
         latest = await latest_persona(tx=tx, agent_id="finance.copilot")
         none_for_sales = await current_persona(tx=tx, agent_id="sales.copilot")
-    assert latest is not None and (latest.version, latest.distilled_from_count) == (2, 4)
+    assert latest is not None
+    assert (latest.version, latest.distilled_from_count) == (2, 4)
     assert persona == (
         "Distilled from 4 journal entries, 2026-11-11 to 2026-11-18.\n"
         "What happens most: Invoice overdue (3 times).\n"

@@ -94,7 +94,7 @@ async def dream(
     for copilot in registry.copilots():
         try:
             await night.dream_of(copilot)
-        except Exception as exc:  # one co-pilot's failure must not cost the others their night
+        except Exception as exc:  # noqa: BLE001 - one co-pilot failing must not cost the others their night
             error = _describe(exc)
             # No traceback: the runner logged the model's failure already, and the job's
             # failure (with this error) is logged and recorded by the scheduler.

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, Unpack, get_args
+from typing import Any, Literal, get_args
 
 from sqlalchemy import Row, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -149,7 +149,7 @@ _EPISODE_COLUMNS = (
 )
 
 
-def _episode(row: Row[Unpack[tuple[Any, ...]]], *, rank: float = 0.0) -> Episode:
+def _episode(row: Row[*tuple[Any, ...]], *, rank: float = 0.0) -> Episode:
     return Episode(
         id=row.id,
         kind=row.kind,
