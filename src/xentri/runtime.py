@@ -99,11 +99,13 @@ async def run_agent_workers(
 ) -> None:
     """The agent workers of `categories` (all seven when None) in this process."""
     from xentri.ai.copilot.offline import copilot_responder
+    from xentri.ai.memory import brief_cache_handlers
     from xentri.ai.offline_model import offline_model
     from xentri.ai.providers import model_factory
     from xentri.ai.registry import load_agent_registry
     from xentri.ai.runner import AgentRunner
     from xentri.ai.worker import AgentWorker
+    from xentri.categories.strategy.brief_source import ApprovedBriefSource
 
     if ai_settings is None:
         ai_settings = AiSettings()
@@ -125,12 +127,21 @@ async def run_agent_workers(
                 engine=conns.app_engine,
                 redis=conns.redis,
                 offline_for=copilot_responder,
+                brief_source=ApprovedBriefSource(),
                 heartbeat_every=ai_settings.agent_heartbeat_seconds / 3,
                 heartbeat_timeout=ai_settings.agent_heartbeat_seconds,
             )
             for category in chosen
         ]
-        await asyncio.gather(*(worker.run(stop) for worker in workers))
+        # The agents' semantic memory: a Brief approval drops the org's cached Brief.
+        brief_cache = Consumer(
+            subscription=Subscription(
+                name="memory.brief_cache", handlers=brief_cache_handlers(conns.redis)
+            ),
+            engine=conns.app_engine,
+            redis=conns.redis,
+        )
+        await asyncio.gather(brief_cache.run(stop), *(worker.run(stop) for worker in workers))
 
 
 def _needs_a_task(prompt: object) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import socket
 import uuid
@@ -26,12 +27,14 @@ from xentri.ai.config import AiSettings
 from xentri.ai.context import ScopeContext, scope_context
 from xentri.ai.errors import ModelUnavailableError
 from xentri.ai.heartbeat import HEARTBEAT_EVERY_SECONDS, HEARTBEAT_TIMEOUT_SECONDS, beat
+from xentri.ai.memory import BriefSource, brief_text, current_persona, journal_reaction
 from xentri.ai.offline_model import OfflineResponder
 from xentri.ai.providers import model_choice
 from xentri.ai.registry import AgentRegistry, compose_prompt
 from xentri.ai.runner import AgentReply, AgentRequest, AgentRunner
+from xentri.kernel.db.tenant import tenant_transaction
 from xentri.kernel.errors import DomainError
-from xentri.kernel.events.consumer import Consumer, Handler, Subscription
+from xentri.kernel.events.consumer import Consumer, ConsumerSettings, Handler, Subscription
 from xentri.kernel.stopping import sleep_or_stop
 
 log = structlog.get_logger("xentri.ai.worker")
@@ -51,7 +54,9 @@ class AgentWorker:
         engine: AsyncEngine,
         redis: Redis,
         offline_for: OfflineFor,
+        brief_source: BriefSource | None = None,
         reactions: Mapping[str, Handler] | None = None,
+        consumer_settings: ConsumerSettings | None = None,
         concurrency: int = 4,
         heartbeat_every: float = HEARTBEAT_EVERY_SECONDS,
         heartbeat_timeout: float = HEARTBEAT_TIMEOUT_SECONDS,
@@ -63,7 +68,9 @@ class AgentWorker:
         self.engine = engine
         self.redis = redis
         self.offline_for = offline_for
-        self.reactions = dict(reactions or {})
+        self.brief_source = brief_source
+        self.consumer_settings = consumer_settings
+        self.reactions = dict(reactions if reactions is not None else self._journal_reactions())
         self.heartbeat_every = heartbeat_every
         self.heartbeat_timeout = heartbeat_timeout
         self._slots = asyncio.Semaphore(concurrency)
@@ -89,6 +96,7 @@ class AgentWorker:
                 subscription=Subscription(name=self.group, handlers=self.reactions),
                 engine=self.engine,
                 redis=self.redis,
+                settings=self.consumer_settings,
             )
             work.append(consumer.run(stop))
         await asyncio.gather(*work)
@@ -141,10 +149,16 @@ class AgentWorker:
             context = await scope_context(
                 self.engine, ask.org_id, ask.scope, event_types=self._followed(ask.scope)
             )
+            brief = await brief_text(
+                redis=self.redis, engine=self.engine, org_id=ask.org_id, source=self.brief_source
+            )
+            context = dataclasses.replace(context, brief=brief)
+            async with tenant_transaction(self.engine, ask.org_id) as tx:
+                persona = await current_persona(tx=tx, agent_id=agent.id)
             prompt = compose_prompt(
                 agent,
                 brief=context.brief,
-                persona=None,
+                persona=persona,
                 language=ask.language,
                 registry=self.registry,
             )
@@ -175,6 +189,14 @@ class AgentWorker:
             await write_reply(self.redis, ask.id, ReplyItem("error", data=_problem(unavailable)))
         finally:
             structlog.contextvars.unbind_contextvars("org_id", "ask_id")
+
+    def _journal_reactions(self) -> dict[str, Handler]:
+        """Each event type the category's agents follow is journaled as an episode, once."""
+        followers: dict[str, list[str]] = {}
+        for agent in self.registry.for_category(self.category):
+            for event_type in agent.subscribes:
+                followers.setdefault(event_type, []).append(agent.id)
+        return {event_type: journal_reaction(ids) for event_type, ids in followers.items()}
 
     def _followed(self, scope: str) -> frozenset[str] | None:
         """The event types the scope's agents follow; None (all) for the strategy scope."""
