@@ -83,6 +83,19 @@ class OwnershipTransferred(
     to_user_id: uuid.UUID
 
 
+class OrgDeleted(EventPayload, event_type="xentri.org.deleted.v1", schema="org.deleted@1.0"):
+    """The org and every row of its data are gone; only its event log remains."""
+
+    org_id: uuid.UUID
+    deleted_by: uuid.UUID
+
+
+class AccountDeleted(
+    EventPayload, event_type="xentri.auth.account_deleted.v1", schema="auth.account_deleted@1.0"
+):
+    user_id: uuid.UUID
+
+
 registry.register(
     UserSignedUp,
     LoginSucceeded,
@@ -94,4 +107,6 @@ registry.register(
     MemberRoleChanged,
     MemberRemoved,
     OwnershipTransferred,
+    OrgDeleted,
+    AccountDeleted,
 )

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 
 from xentri.kernel.i18n import Catalogs, load_catalogs
+from xentri.kernel.storage import LocalObjectStorage, ObjectStorage
 from xentri.shell.assets import Assets, assets_router
 from xentri.shell.error_pages import install_error_pages
 from xentri.shell.templating import Renderer
@@ -16,6 +17,11 @@ from xentri.shell.views_invitations import invitation_pages
 from xentri.shell.views_onboarding import onboarding_pages
 from xentri.shell.views_preferences import preference_pages
 from xentri.shell.views_recovery import recovery_pages
+from xentri.shell.views_settings import settings_pages
+from xentri.shell.views_settings_danger import danger_pages
+from xentri.shell.views_settings_keys import key_pages
+from xentri.shell.views_settings_org import org_settings_pages
+from xentri.shell.views_settings_team import team_pages
 from xentri.shell.views_workspace import workspace_pages
 
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
@@ -28,6 +34,11 @@ shell_routers: tuple[APIRouter, ...] = (
     workspace_pages,
     preference_pages,
     onboarding_pages,
+    settings_pages,
+    org_settings_pages,
+    team_pages,
+    key_pages,
+    danger_pages,
 )
 
 
@@ -36,11 +47,16 @@ class Shell:
     assets: Assets
     catalogs: Catalogs
     renderer: Renderer
+    storage: ObjectStorage
 
 
 def install_shell(app: FastAPI) -> None:
     """Load the .po catalogs (compiled in memory) and hash the assets once, at start-up."""
     catalogs = load_catalogs(LOCALES_DIR)
     assets = Assets()
-    app.state.shell = Shell(assets=assets, catalogs=catalogs, renderer=Renderer(catalogs, assets))
+    # Uploaded files (org logos) live beside the embedded data, under XENTRI_HOME.
+    storage = LocalObjectStorage(app.state.settings.home / "objects")
+    app.state.shell = Shell(
+        assets=assets, catalogs=catalogs, renderer=Renderer(catalogs, assets), storage=storage
+    )
     install_error_pages(app)

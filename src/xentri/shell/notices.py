@@ -20,6 +20,17 @@ NOTICES = {
     "invitation_accepted": N_("You joined the organization."),
     "language_changed": N_("Language changed."),
     "setup_done": N_("All set. Welcome to Xentri."),
+    "settings_saved": N_("Saved."),
+    "logo_saved": N_("Logo updated."),
+    "logo_removed": N_("Logo removed."),
+    "invitation_sent": N_("Invitation sent."),
+    "invitation_revoked": N_("Invitation withdrawn."),
+    "role_changed": N_("Role changed."),
+    "member_removed": N_("Member removed."),
+    "left_org": N_("You left the organization."),
+    "api_key_revoked": N_("API key revoked. Programs using it are refused from now on."),
+    "org_deleted": N_("The organization and all its data were deleted."),
+    "account_deleted": N_("Your account was deleted. Goodbye."),
 }
 
 

@@ -1,0 +1,246 @@
+"""Danger zone: the export holds every tenant table and nothing of another org; deleting an
+org removes its rows everywhere and records it; deleting an account never orphans an org."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy import pool
+
+from tests.support.db import as_org
+from tests.support.identity import add_member
+from tests.support.shell import finish_wizard, form_token, sign_up_in_browser
+from xentri.contracts.events import SYSTEM_ORG_ID
+from xentri.kernel.db.doctor import tenant_tables
+from xentri.kernel.db.urls import sqlalchemy_url
+
+pytestmark = pytest.mark.integration
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def catalog_tables(servers) -> list[str]:
+    engine = create_sync_engine(sqlalchemy_url(servers.owner_url), poolclass=pool.NullPool)
+    with engine.connect() as conn:
+        tables = tenant_tables(conn)
+    engine.dispose()
+    return tables
+
+
+async def owner_with_org(client, org: str):
+    email = await sign_up_in_browser(client, name="Ana")
+    await finish_wizard(client, org=org)
+    return email
+
+
+def ids(owner_conn, email: str):
+    return owner_conn.execute(
+        "select u.id, p.created_org_id from users u left join onboarding_progress p "
+        "on p.user_id = u.id where u.email = %s",
+        (email,),
+    ).fetchone()
+
+
+async def test_the_export_has_every_tenant_table_and_only_this_orgs_rows(
+    make_app, client_for, owner_conn, servers
+):
+    app = make_app()
+    ours, theirs = client_for(app), client_for(app)
+    email = await owner_with_org(ours, "Alfa")
+    other_email = await owner_with_org(theirs, "Beta")
+    _me, org_id = ids(owner_conn, email)
+    _them, other_org = ids(owner_conn, other_email)
+    for client in (ours, theirs):
+        token = await form_token(client, "/settings/integrations")
+        await client.post(
+            "/settings/integrations/keys",
+            data={"csrf_token": token, "name": "Shop", "role": "member"},
+        )
+    token = await form_token(ours, "/settings/organization")
+    await ours.post(
+        "/settings/organization/logo", data={"csrf_token": token}, files={"logo": ("l.png", PNG)}
+    )
+
+    response = await ours.post("/settings/danger/export", data={"csrf_token": token})
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/zip"
+    assert response.headers["content-disposition"].startswith('attachment; filename="xentri-alfa-')
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = set(archive.namelist())
+    manifest = json.loads(archive.read("manifest.json"))
+    # Every tenant table is accounted for, a new one included without asking: exported, or
+    # named as the system's own bookkeeping the app cannot read.
+    tables = [t for t in catalog_tables(servers) if t not in manifest["not_exported"]]
+    assert set(manifest["not_exported"]) <= {"relay_cursors", "job_runs"}
+    assert {f"{table}.json" for table in tables} <= names
+    assert archive.read("files/logo.png") == PNG
+    for table in tables:
+        rows = json.loads(archive.read(f"{table}.json"))
+        assert all(row["org_id"] == str(org_id) for row in rows), table
+        assert all(not key.endswith("_hash") for row in rows for key in row), table
+    assert [row["name"] for row in json.loads(archive.read("organizations.json"))] == ["Alfa"]
+    assert [row["name"] for row in json.loads(archive.read("api_keys.json"))] == ["Shop"]
+    assert len(json.loads(archive.read("memberships.json"))) == 1
+    assert json.loads(archive.read("system_events.json"))  # its history too
+    content = b"".join(archive.read(name) for name in names)
+    assert str(other_org).encode() not in content
+    assert b"Beta" not in content
+    assert manifest["org_id"] == str(org_id)
+    assert manifest["tables"]["organizations"] == 1
+
+
+async def test_a_member_cannot_export(make_app, client_for, owner_conn):
+    app = make_app()
+    owner = client_for(app)
+    email = await owner_with_org(owner, "Alfa")
+    _me, org_id = ids(owner_conn, email)
+    member = client_for(app)
+    member_email = await sign_up_in_browser(member, name="Ben")
+    member_id = owner_conn.execute(
+        "select id from users where email = %s", (member_email,)
+    ).fetchone()[0]
+    add_member(owner_conn, org_id, member_id, "member")
+    token = await form_token(member, "/settings/danger")
+
+    response = await member.post("/settings/danger/export", data={"csrf_token": token})
+
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("text/html")
+
+
+async def test_deleting_an_org_needs_its_name_and_then_removes_every_row(
+    make_app, client_for, owner_conn, servers
+):
+    app = make_app()
+    client, neighbour = client_for(app), client_for(app)
+    email = await owner_with_org(client, "Alfa")
+    await owner_with_org(neighbour, "Beta")
+    owner_id, org_id = ids(owner_conn, email)
+    token = await form_token(client, "/settings/integrations")
+    await client.post(
+        "/settings/integrations/keys", data={"csrf_token": token, "name": "Shop", "role": "member"}
+    )
+    await client.post(
+        "/settings/team/invite",
+        data={"csrf_token": token, "email": "x@example.com", "role": "member"},
+    )
+
+    wrong = await client.post(
+        "/settings/danger/delete-org", data={"csrf_token": token, "confirm_org": "alfa"}
+    )
+    with as_org(owner_conn, org_id):
+        still = owner_conn.execute("select count(*) from organizations").fetchone()[0]
+    deleted = await client.post(
+        "/settings/danger/delete-org", data={"csrf_token": token, "confirm_org": "Alfa"}
+    )
+    dashboard = await client.get("/dashboard")
+
+    assert wrong.status_code == 422
+    assert "Type the organization&#39;s name exactly as shown to confirm." in wrong.text
+    assert still == 1
+    assert deleted.status_code == 303
+    assert "The organization and all its data were deleted." in dashboard.text
+    assert "Set up your organization" in dashboard.text
+    spine = {
+        "system_events",
+        "org_event_sequences",
+        "relay_cursors",
+        "event_receipts",
+        "dead_letters",
+    }
+    with as_org(owner_conn, org_id):
+        for table in catalog_tables(servers):
+            if table in spine:
+                continue
+            count = owner_conn.execute(f"select count(*) from {table}").fetchone()[0]
+            assert count == 0, table
+        event = owner_conn.execute(
+            "select payload from system_events where type = 'xentri.org.deleted.v1'"
+        ).fetchone()[0]
+    assert event == {"org_id": str(org_id), "deleted_by": str(owner_id)}
+    assert (await neighbour.get("/dashboard")).status_code == 200
+    assert "Beta" in (await neighbour.get("/dashboard")).text
+
+
+async def test_an_admin_cannot_delete_the_org(make_app, client_for, owner_conn):
+    app = make_app()
+    owner = client_for(app)
+    email = await owner_with_org(owner, "Alfa")
+    _me, org_id = ids(owner_conn, email)
+    admin = client_for(app)
+    admin_email = await sign_up_in_browser(admin, name="Ben")
+    admin_id = owner_conn.execute(
+        "select id from users where email = %s", (admin_email,)
+    ).fetchone()[0]
+    add_member(owner_conn, org_id, admin_id, "admin")
+    token = await form_token(admin, "/settings/danger")
+
+    response = await admin.post(
+        "/settings/danger/delete-org", data={"csrf_token": token, "confirm_org": "Alfa"}
+    )
+
+    assert response.status_code == 403
+    with as_org(owner_conn, org_id):
+        assert owner_conn.execute("select count(*) from memberships").fetchone()[0] == 2
+
+
+async def test_the_only_owner_cannot_delete_their_account(make_app, client_for, owner_conn):
+    client = client_for(make_app())
+    email = await owner_with_org(client, "Alfa")
+    token = await form_token(client, "/settings/danger")
+
+    wrong = await client.post(
+        "/settings/danger/delete-account", data={"csrf_token": token, "confirm_email": "nope"}
+    )
+    refused = await client.post(
+        "/settings/danger/delete-account", data={"csrf_token": token, "confirm_email": email}
+    )
+
+    assert wrong.status_code == 422
+    assert refused.status_code == 409
+    assert "You are the only owner of Alfa." in refused.text
+    assert (
+        owner_conn.execute("select count(*) from users where email = %s", (email,)).fetchone()[0]
+        == 1
+    )
+
+
+async def test_an_account_is_deleted_once_another_owner_keeps_the_org(
+    make_app, client_for, owner_conn
+):
+    app = make_app()
+    client = client_for(app)
+    email = await owner_with_org(client, "Alfa")
+    me, org_id = ids(owner_conn, email)
+    other = client_for(app)
+    other_email = await sign_up_in_browser(other, name="Olga")
+    other_id = owner_conn.execute(
+        "select id from users where email = %s", (other_email,)
+    ).fetchone()[0]
+    add_member(owner_conn, org_id, other_id, "owner")
+    token = await form_token(client, "/settings/danger")
+
+    response = await client.post(
+        "/settings/danger/delete-account", data={"csrf_token": token, "confirm_email": email}
+    )
+    after = await client.get("/dashboard")
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login"
+    assert after.status_code == 303  # signed out
+    assert owner_conn.execute("select count(*) from users where id = %s", (me,)).fetchone()[0] == 0
+    with as_org(owner_conn, org_id):
+        left = owner_conn.execute("select user_id, role from memberships").fetchall()
+    assert left == [(other_id, "owner")]
+    with as_org(owner_conn, SYSTEM_ORG_ID):
+        events = owner_conn.execute(
+            "select count(*) from system_events where type = 'xentri.auth.account_deleted.v1' "
+            "and payload->>'user_id' = %s",
+            (str(me),),
+        ).fetchone()[0]
+    assert events == 1
