@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.db import as_org
 from tests.support.identity import create_org, sign_up
 from xentri.ai.heartbeat import heartbeat_key
+from xentri.kernel.events.relay import Relay
 
 pytestmark = pytest.mark.integration
 
@@ -54,7 +56,9 @@ async def until(condition, *, seconds: float) -> bool:
     return False
 
 
-async def test_a_killed_worker_is_a_503_until_it_is_back(make_app, client_for, servers, tmp_path):
+async def test_a_killed_worker_is_a_503_then_catches_up_once(
+    make_app, client_for, servers, tmp_path, system_engine, redis_client, owner_conn
+):
     app = make_app()
     redis = app.state.redis
     async with client_for(app) as client:
@@ -84,10 +88,24 @@ async def test_a_killed_worker_is_a_503_until_it_is_back(make_app, client_for, s
 
             became_unavailable = await until(refused, seconds=HEARTBEAT_SECONDS * 4)
             tool = await client.get(f"/api/v1/orgs/{org}", headers=person.headers())
+            # While the worker is down, the org approves its Brief (finance follows that event).
+            await client.put(
+                "/api/v1/strategy/brief/draft",
+                json={"identity": {"name": "Café Luna"}},
+                headers=person.headers(),
+            )
+            for action in ("ready", "approve"):
+                await client.post(f"/api/v1/strategy/brief/flow/{action}", headers=person.headers())
+            await Relay(engine=system_engine, redis=redis_client).relay_once()
 
             worker = start_worker(servers, tmp_path, "finance")
             assert await until(beating, seconds=60)
             answered_again = await ask()
+
+            async def journaled() -> bool:
+                return len(brief_receipts(owner_conn, org)) == 2
+
+            caught_up = await until(journaled, seconds=60)
         finally:
             worker.terminate()
             worker.wait(timeout=20)
@@ -98,6 +116,23 @@ async def test_a_killed_worker_is_a_503_until_it_is_back(make_app, client_for, s
     assert tool.status_code == 200
     assert answered_again.status_code == 200
     assert worker.returncode == 0  # a clean stop on SIGTERM
+    assert caught_up
+    # Handled once by the finance worker, and once by the Brief cache it runs beside it.
+    assert brief_receipts(owner_conn, org) == [("agents.finance", 1), ("memory.brief_cache", 1)]
+    with as_org(owner_conn, org):
+        episodes = owner_conn.execute(
+            "select count(*) from memory_episodes where title ilike 'brief created%'"
+        ).fetchone()[0]
+    assert episodes == 1
+
+
+def brief_receipts(owner_conn, org) -> list[tuple[str, int]]:
+    with as_org(owner_conn, org):
+        return owner_conn.execute(
+            "select r.consumer, count(*) from event_receipts r "
+            "join system_events e on e.id = r.event_id "
+            "where e.type = 'xentri.brief.created.v1' group by r.consumer order by 1"
+        ).fetchall()
 
 
 def test_an_unknown_category_is_a_one_line_error(servers, tmp_path):
