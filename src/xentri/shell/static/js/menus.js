@@ -5,7 +5,11 @@ export function initMenus() {
   document.addEventListener("click", (event) => {
     for (const menu of menus()) if (!menu.contains(event.target)) menu.open = false;
     const opener = event.target.closest?.("[data-open-dialog]");
-    if (opener) document.getElementById(opener.dataset.openDialog)?.showModal();
+    const dialog = opener && document.getElementById(opener.dataset.openDialog);
+    if (dialog) {
+      event.preventDefault();
+      dialog.showModal();
+    }
   });
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
