@@ -443,7 +443,7 @@ async def test_dreaming_distils_a_persona_version_from_the_episodes(app_engine, 
     assert persona == (
         "Distilled from 4 journal entries, 2026-11-11 to 2026-11-18.\n"
         "What happens most: Invoice overdue (3 times).\n"
-        "What keeps coming up: Café, Invoice, MXN, Olé, overdue.\n"
+        "What keeps coming up: Café, MXN, Olé.\n"
         "Latest decisions:\n"
         "- 2026-11-18: Ask Café Olé for payment upfront — Two late invoices in a week."
     )

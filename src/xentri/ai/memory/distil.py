@@ -96,7 +96,7 @@ def _frequent_terms(episodes: Sequence[Episode]) -> list[str]:
     written: dict[str, str] = {}
     for episode in episodes:
         seen: set[str] = set()
-        for word in _WORD.findall(f"{episode.title}\n{_values(episode)}"):
+        for word in _WORD.findall(_wording(episode)):
             key = _fold(word)
             if len(key) < 3 or key in _STOP_WORDS:
                 continue
@@ -107,11 +107,12 @@ def _frequent_terms(episodes: Sequence[Episode]) -> list[str]:
     return [written[key] for key, count in ranked[:_TOP_TERMS] if count > 1]
 
 
-def _values(episode: Episode) -> str:
-    """An event episode's body is 'field: value' lines; the field names repeat in every event
-    of a type and would drown the words that matter."""
+def _wording(episode: Episode) -> str:
+    """The words of an episode that can make a theme. An event's title is its type (counted as
+    activity instead) and its body 'field: value' lines whose field names repeat in every
+    event of the type and would drown the words that matter."""
     if episode.kind != "event":
-        return episode.body
+        return f"{episode.title}\n{episode.body}"
     return "\n".join(line.split(": ", 1)[-1] for line in episode.body.splitlines())
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from xentri.ai.memory.embeddings import Embedder
 from xentri.ai.memory.episodes import record_episode
 from xentri.contracts.events import SystemEvent
 from xentri.kernel.events.consumer import Handler
@@ -17,7 +18,7 @@ _VALUE_CHARS = 120
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
-def journal_reaction(agent_ids: Sequence[str]) -> Handler:
+def journal_reaction(agent_ids: Sequence[str], *, embedder: Embedder | None = None) -> Handler:
     """A consumer handler that journals each event it is given; the agent workers use it as the
     reaction to the event types their agents subscribe to.
 
@@ -40,6 +41,7 @@ def journal_reaction(agent_ids: Sequence[str]) -> Handler:
             source_event_id=event.id,
             occurred_at=event.occurred_at,
             event_type=event.type,
+            embedder=embedder,
         )
 
     return journal

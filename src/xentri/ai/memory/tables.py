@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    cast,
     func,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
@@ -43,6 +45,17 @@ class Vector(UserDefinedType[Any]):
 
     def get_col_spec(self, **_kw: Any) -> str:
         return f"vector({self.dimensions})" if self.dimensions else "vector"
+
+    def bind_processor(self, dialect: Any) -> Any:
+        def process(value: Sequence[float] | None) -> str | None:
+            if value is None:
+                return None
+            return "[" + ",".join(repr(float(x)) for x in value) + "]"
+
+        return process
+
+    def bind_expression(self, bindvalue: Any) -> Any:
+        return cast(bindvalue, self)
 
 
 # Reflection (the schema-drift check) would otherwise warn about a type it does not know.
