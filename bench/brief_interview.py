@@ -34,7 +34,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from xentri.ai.offline import KnownFacts, apply_answer
+from xentri.ai.offline import KnownFacts, Language, apply_answer
 from xentri.categories.strategy.interview import answer, brief_from, opening
 from xentri.contracts.brief import Brief
 
@@ -50,7 +50,7 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 @dataclass(frozen=True)
 class Persona:
     id: str
-    language: str
+    language: Language
     style: str
     currency: str
     opening: str | None
@@ -81,8 +81,8 @@ class Score:
 
 
 def interview(persona: Persona) -> tuple[Brief, int]:
-    language = persona.language  # type: ignore[assignment]
-    turn = opening(KnownFacts(language=language), language=language)  # type: ignore[arg-type]
+    language = persona.language
+    turn = opening(KnownFacts(language=language), language=language)
     turns = 0
     while turn.question is not None and turns < MAX_TURNS:
         text = (
@@ -94,7 +94,7 @@ def interview(persona: Persona) -> tuple[Brief, int]:
             turn.known,
             turn.question,
             text,
-            language=language,  # type: ignore[arg-type]
+            language=language,
             today=TODAY,
             default_currency=persona.currency,
         )
@@ -106,7 +106,7 @@ def one_message(persona: Persona) -> Brief:
     """The baseline: everything the owner would say, pasted at once, no questions."""
     text = " ".join([persona.opening or "", *persona.answers.values()])
     known = apply_answer(
-        KnownFacts(language=persona.language),  # type: ignore[arg-type]
+        KnownFacts(language=persona.language),
         None,
         text,
         today=TODAY,
@@ -161,7 +161,7 @@ def load(path: Path) -> list[Persona]:
     return [
         Persona(
             id=item["id"],
-            language=item["language"],
+            language="es" if item["language"] == "es" else "en",
             style=item["style"],
             currency=item["currency"],
             opening=item.get("opening"),
