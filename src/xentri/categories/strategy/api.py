@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from xentri.ai.offline import Language
-from xentri.categories.strategy import interview_service, service
+from xentri.categories.strategy import interview_service, planning_api, service
 from xentri.categories.strategy.domain import OWNER_ACTIONS, FlowAction
 from xentri.categories.strategy.schemas import (
     AnswerIn,
@@ -141,4 +141,4 @@ def _language(request: Request, chosen: str | None = None) -> Language:
     return "es" if language == "es" else "en"
 
 
-routers = (router,)
+routers = (router, planning_api.router)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
 from xentri.categories.strategy.domain import FieldChange, FlowAction, FlowState
 from xentri.categories.strategy.interview_service import InterviewView
+from xentri.categories.strategy.planning import Decision, Objective
 from xentri.categories.strategy.service import BriefVersion, Flow
 from xentri.contracts.brief import Brief, BriefSection
 
@@ -107,4 +109,104 @@ class InterviewRead(BaseModel):
             question=view.question,
             understood=view.understood,
             draft=view.draft,
+        )
+
+
+class KeyResultIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    unit: str | None = Field(default=None, max_length=40)
+    start_value: Decimal = Field(default=Decimal(0), max_digits=18, decimal_places=4)
+    target_value: Decimal = Field(max_digits=18, decimal_places=4)
+    current_value: Decimal | None = Field(default=None, max_digits=18, decimal_places=4)
+
+
+class ObjectiveIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    brief_goal: str | None = Field(default=None, max_length=500)
+    due_on: date | None = None
+    key_results: list[KeyResultIn] = Field(default_factory=list, max_length=10)
+
+
+class ProgressIn(BaseModel):
+    current_value: Decimal = Field(max_digits=18, decimal_places=4)
+
+
+class KeyResultRead(BaseModel):
+    id: uuid.UUID
+    title: str
+    unit: str | None
+    start_value: Decimal
+    target_value: Decimal
+    current_value: Decimal
+    progress: Decimal
+
+
+class ObjectiveRead(BaseModel):
+    id: uuid.UUID
+    title: str
+    description: str | None
+    brief_goal: str | None
+    due_on: date | None
+    progress: Decimal
+    key_results: list[KeyResultRead]
+
+    @classmethod
+    def of(cls, objective: Objective) -> ObjectiveRead:
+        return cls(
+            id=objective.id,
+            title=objective.title,
+            description=objective.description,
+            brief_goal=objective.brief_goal,
+            due_on=objective.due_on,
+            progress=objective.progress.quantize(Decimal("0.0001")),
+            key_results=[
+                KeyResultRead(
+                    id=kr.id,
+                    title=kr.title,
+                    unit=kr.unit,
+                    start_value=kr.start_value,
+                    target_value=kr.target_value,
+                    current_value=kr.current_value,
+                    progress=kr.progress.quantize(Decimal("0.0001")),
+                )
+                for kr in objective.key_results
+            ],
+        )
+
+
+class DecisionIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    context: str | None = Field(default=None, max_length=5000)
+    options: list[str] = Field(default_factory=list, max_length=20)
+    decision: str = Field(min_length=1, max_length=5000)
+    outcome: str | None = Field(default=None, max_length=5000)
+    decided_on: date
+
+
+class OutcomeIn(BaseModel):
+    outcome: str = Field(min_length=1, max_length=5000)
+
+
+class DecisionRead(BaseModel):
+    id: uuid.UUID
+    title: str
+    context: str | None
+    options: list[str]
+    decision: str
+    outcome: str | None
+    decided_on: date
+    decided_by: uuid.UUID
+
+    @classmethod
+    def of(cls, decision: Decision) -> DecisionRead:
+        return cls(
+            id=decision.id,
+            title=decision.title,
+            context=decision.context,
+            options=list(decision.options),
+            decision=decision.decision,
+            outcome=decision.outcome,
+            decided_on=decision.decided_on,
+            decided_by=decision.decided_by,
         )

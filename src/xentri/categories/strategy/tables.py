@@ -1,12 +1,15 @@
-"""Strategy's tenant tables: the Brief flow per org, approved versions, the interview."""
+"""Strategy's tenant tables: the Brief flow, its versions and interview; OKRs; decisions."""
 
 from __future__ import annotations
 
 from sqlalchemy import (
     Column,
+    Date,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Table,
     Text,
@@ -62,4 +65,55 @@ brief_messages = Table(
     Column("language", String(5), nullable=False),
     *_timestamps(),
     Index("ix_brief_messages_org_id_created_at", "org_id", "created_at"),
+)
+
+objectives = Table(
+    "strategy_objectives",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("org_id", UUID(as_uuid=True), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=True),
+    # The Brief goal it pursues, by its statement (goals have no id of their own in the Brief).
+    Column("brief_goal", String(500), nullable=True),
+    Column("due_on", Date, nullable=True),
+    *_timestamps(),
+    Index("ix_strategy_objectives_org_id_created_at", "org_id", "created_at"),
+)
+
+key_results = Table(
+    "strategy_key_results",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("org_id", UUID(as_uuid=True), nullable=False),
+    Column(
+        "objective_id",
+        UUID(as_uuid=True),
+        ForeignKey("strategy_objectives.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("title", String(200), nullable=False),
+    Column("unit", String(40), nullable=True),
+    Column("start_value", Numeric(18, 4), nullable=False),
+    Column("target_value", Numeric(18, 4), nullable=False),
+    Column("current_value", Numeric(18, 4), nullable=False),
+    *_timestamps(),
+    Index("ix_strategy_key_results_org_id", "org_id"),
+    Index("ix_strategy_key_results_objective_id", "objective_id"),
+)
+
+decisions = Table(
+    "strategy_decisions",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("org_id", UUID(as_uuid=True), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("context", Text, nullable=True),
+    Column("options", JSONB, nullable=False),  # the options weighed, as a list of strings
+    Column("decision", Text, nullable=False),
+    Column("outcome", Text, nullable=True),
+    Column("decided_on", Date, nullable=False),
+    Column("decided_by", UUID(as_uuid=True), nullable=False),
+    *_timestamps(),
+    Index("ix_strategy_decisions_org_id_decided_on", "org_id", "decided_on"),
 )
