@@ -241,3 +241,26 @@ async def test_answering_after_the_draft_is_a_409(owner):
 
     assert late.status_code == 409
     assert late.json()["state"] == "review_pending"
+
+
+async def test_recommendations_come_from_the_approved_brief(owner):
+    _app, person, _org = owner
+    before = await person.client.get("/api/v1/strategy/recommendations", headers=person.headers())
+    await person.client.put("/api/v1/strategy/brief/draft", json=DRAFT, headers=person.headers())
+    await act(person, "ready")
+    await act(person, "approve")
+
+    found = await person.client.get(
+        "/api/v1/strategy/recommendations", headers=person.headers(**{"accept-language": "es"})
+    )
+
+    assert before.status_code == 404
+    body = found.json()
+    assert body["brief_version"] == 1
+    assert body["modules"][0] == {
+        "module_id": "finance.invoicing",
+        "name": body["modules"][0]["name"],
+        "status": body["modules"][0]["status"],
+        "reason": "Vendes Latte: factúralo y cobra a tiempo.",
+    }
+    assert body["goals"] == []  # the one goal has a target and a date

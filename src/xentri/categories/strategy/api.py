@@ -9,7 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from xentri.ai.offline import Language
-from xentri.categories.strategy import interview_service, planning_api, service
+from xentri.categories.strategy import (
+    interview_service,
+    planning_api,
+    recommendations,
+    service,
+)
 from xentri.categories.strategy.domain import OWNER_ACTIONS, FlowAction
 from xentri.categories.strategy.schemas import (
     AnswerIn,
@@ -18,7 +23,10 @@ from xentri.categories.strategy.schemas import (
     BriefVersionSummary,
     FieldChangeRead,
     FlowRead,
+    GoalRecommendationRead,
     InterviewRead,
+    ModuleRecommendationRead,
+    RecommendationsRead,
 )
 from xentri.contracts.brief import Brief
 from xentri.contracts.events import Actor
@@ -134,6 +142,30 @@ async def post_answer(
             today=datetime.now(UTC).date(),
         )
     return InterviewRead.of(turn)
+
+
+@router.get(
+    "/recommendations",
+    summary="Modules to start with and goals to sharpen, from the approved Brief",
+)
+async def get_recommendations(request: Request, caller: CurrentCaller) -> RecommendationsRead:
+    org_id = requested_org(request, caller)
+    async with org_scope(request, caller, org_id) as (tx, _ctx):
+        current = await service.current_brief(tx=tx)
+    language = _language(request)
+    return RecommendationsRead(
+        brief_version=current.version,
+        modules=[
+            ModuleRecommendationRead(**vars(found))
+            for found in recommendations.recommend_modules(current.document, language=language)
+        ],
+        goals=[
+            GoalRecommendationRead(
+                statement=found.statement, missing=list(found.missing), advice=found.advice
+            )
+            for found in recommendations.recommend_goals(current.document, language=language)
+        ],
+    )
 
 
 def _language(request: Request, chosen: str | None = None) -> Language:

@@ -210,3 +210,22 @@ class DecisionRead(BaseModel):
             decided_on=decision.decided_on,
             decided_by=decision.decided_by,
         )
+
+
+class ModuleRecommendationRead(BaseModel):
+    module_id: str
+    name: str
+    status: str
+    reason: str
+
+
+class GoalRecommendationRead(BaseModel):
+    statement: str
+    missing: list[str]
+    advice: str
+
+
+class RecommendationsRead(BaseModel):
+    brief_version: int
+    modules: list[ModuleRecommendationRead]
+    goals: list[GoalRecommendationRead]
