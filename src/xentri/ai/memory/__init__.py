@@ -35,6 +35,7 @@ from xentri.ai.memory.episodes import (
 )
 from xentri.ai.memory.journal import journal_reaction
 from xentri.ai.memory.personas import Persona, current_persona, latest_persona
+from xentri.ai.memory.tools import search_journal_tool
 
 __all__ = [
     "BRIEF_EVENT_TYPES",
@@ -64,4 +65,5 @@ __all__ = [
     "latest_persona",
     "record_episode",
     "search_episodes",
+    "search_journal_tool",
 ]
