@@ -18,6 +18,7 @@ from tests.support.db import as_org
 from tests.support.spine import drain, emit_committed, make_consumer
 from xentri.ai.config import AiSettings
 from xentri.ai.memory import (
+    Recall,
     brief_invalidation,
     brief_key,
     brief_text,
@@ -26,6 +27,7 @@ from xentri.ai.memory import (
     dreaming_job,
     journal_reaction,
     latest_persona,
+    recall,
     record_episode,
     search_episodes,
 )
@@ -556,3 +558,41 @@ async def test_a_failing_night_keeps_the_persona_and_ends_in_one_incident(
     assert "finance.copilot" in payload["details"]["error"]
     async with tenant_transaction(app_engine, org) as tx:
         assert await current_persona(tx=tx, agent_id="finance.copilot") == "Café Olé pays late."
+
+
+async def test_an_agent_recalls_the_brief_and_its_own_persona(app_engine, redis_client):
+    # Given an org with a Brief and a persona for its Finance Co-pilot only
+    org = uuid.uuid4()
+    source = CountingBriefSource("# Café Olé\nCoffee shop in Puebla.")
+    async with tenant_transaction(app_engine, org) as tx:
+        await store_persona(
+            tx=tx,
+            org_id=org,
+            agent_id="finance.copilot",
+            persona="Café Olé pays late.",
+            distilled_from_count=3,
+            slot=SLOT,
+        )
+
+    # When two of its agents recall what they know
+    finance = await recall(
+        engine=app_engine,
+        redis=redis_client,
+        org_id=org,
+        agent_id="finance.copilot",
+        brief_source=source,
+    )
+    sales = await recall(
+        engine=app_engine,
+        redis=redis_client,
+        org_id=org,
+        agent_id="sales.copilot",
+        brief_source=source,
+    )
+
+    # Then both have the Brief (read once), and only Finance has a persona
+    assert finance == Recall(
+        brief="# Café Olé\nCoffee shop in Puebla.", persona="Café Olé pays late."
+    )
+    assert sales == Recall(brief="# Café Olé\nCoffee shop in Puebla.", persona=None)
+    assert source.reads == 1

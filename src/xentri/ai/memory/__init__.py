@@ -33,8 +33,9 @@ from xentri.ai.memory.episodes import (
     record_episode,
     search_episodes,
 )
-from xentri.ai.memory.journal import journal_reaction
+from xentri.ai.memory.journal import journal_reaction, journal_reactions
 from xentri.ai.memory.personas import Persona, current_persona, latest_persona
+from xentri.ai.memory.recall import Recall, recall
 from xentri.ai.memory.tools import search_journal_tool
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "MemorySettings",
     "NoBriefStoreYet",
     "Persona",
+    "Recall",
     "brief_cache_handlers",
     "brief_invalidation",
     "brief_key",
@@ -62,7 +64,9 @@ __all__ = [
     "embedder_from_settings",
     "forget_brief",
     "journal_reaction",
+    "journal_reactions",
     "latest_persona",
+    "recall",
     "record_episode",
     "search_episodes",
     "search_journal_tool",

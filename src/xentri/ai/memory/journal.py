@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from xentri.ai.memory.embeddings import Embedder
 from xentri.ai.memory.episodes import record_episode
+from xentri.ai.registry import AgentRegistry
 from xentri.contracts.events import SystemEvent
 from xentri.kernel.events.consumer import Handler
 
@@ -45,6 +46,21 @@ def journal_reaction(agent_ids: Sequence[str], *, embedder: Embedder | None = No
         )
 
     return journal
+
+
+def journal_reactions(
+    registry: AgentRegistry, category: str, *, embedder: Embedder | None = None
+) -> dict[str, Handler]:
+    """A category worker's reactions: every event type its agents subscribe to is journaled,
+    as the episode of the one agent following it or of the org when several do."""
+    followers: dict[str, list[str]] = {}
+    for agent in registry.for_category(category):
+        for event_type in agent.subscribes:
+            followers.setdefault(event_type, []).append(agent.id)
+    return {
+        event_type: journal_reaction(agent_ids, embedder=embedder)
+        for event_type, agent_ids in sorted(followers.items())
+    }
 
 
 def event_title(event_type: str) -> str:

@@ -6,7 +6,13 @@ import uuid
 
 import pytest
 
-from xentri.ai.memory.journal import event_title, journal_reaction, payload_summary
+from xentri.ai.memory.journal import (
+    event_title,
+    journal_reaction,
+    journal_reactions,
+    payload_summary,
+)
+from xentri.ai.registry import load_agent_registry
 
 
 @pytest.mark.parametrize(
@@ -52,3 +58,15 @@ def test_a_long_payload_is_cut_short():
 def test_a_reaction_needs_the_agents_it_journals_for():
     with pytest.raises(ValueError, match="agents"):
         journal_reaction([])
+
+
+def test_a_category_journals_every_event_type_its_agents_follow():
+    registry = load_agent_registry()
+    expected = {
+        event_type for agent in registry.for_category("team") for event_type in agent.subscribes
+    }
+
+    reactions = journal_reactions(registry, "team")
+
+    assert set(reactions) == expected
+    assert "xentri.org.member_removed.v1" in reactions
