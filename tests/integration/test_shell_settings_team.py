@@ -4,6 +4,7 @@ and revoked. Refusals change nothing; an org never loses its last owner."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 
@@ -102,10 +103,10 @@ async def test_a_member_can_neither_invite_nor_change_roles_and_nothing_changes(
     member, member_id = await join(app, client_for, owner_conn, org_id, "member")
     token = await form_token(member, "/settings/team")
     before = roles(owner_conn, org_id)
+    stranger = f"x-{uuid.uuid4().hex[:8]}@example.com"
 
     invited = await member.post(
-        "/settings/team/invite",
-        data={"csrf_token": token, "email": "x@example.com", "role": "member"},
+        "/settings/team/invite", data={"csrf_token": token, "email": stranger, "role": "member"}
     )
     raised = await member.post(
         f"/settings/team/members/{member_id}/role", data={"csrf_token": token, "role": "owner"}
@@ -120,7 +121,7 @@ async def test_a_member_can_neither_invite_nor_change_roles_and_nothing_changes(
     assert 'action="/settings/team/invite"' not in page.text
     assert roles(owner_conn, org_id) == before
     pending = owner_conn.execute(
-        "select count(*) from dev_mailbox where to_address = 'x@example.com'"
+        "select count(*) from dev_mailbox where to_address = %s", (stranger,)
     ).fetchone()[0]
     assert pending == 0
 
