@@ -192,3 +192,24 @@ async def test_an_invited_member_skips_the_wizard(make_app, client_for, owner_co
 
     assert dashboard.status_code == 200
     assert "Ferretería Norte" in dashboard.text
+
+
+async def test_sending_the_organization_step_twice_makes_one_org(make_app, client_for, owner_conn):
+    client = client_for(make_app())
+    email = await sign_up_in_browser(client)
+    token = await form_token(client, "/welcome/profile")
+    await client.post("/welcome/profile", data={"csrf_token": token, "name": "Ana"})
+    page = await client.get("/welcome/organization")
+    data = {"csrf_token": token, "name": "Doble", "form_id": _form_id(page.text)}
+
+    first = await client.post("/welcome/organization", data=data)
+    second = await client.post("/welcome/organization", data=data)
+
+    assert first.status_code == second.status_code == 303
+    user_id = owner_conn.execute("select id from users where email = %s", (email,)).fetchone()[0]
+    with owner_conn.transaction():
+        owner_conn.execute("select set_config('app.current_user_id', %s, true)", (str(user_id),))
+        orgs = owner_conn.execute(
+            "select count(*) from memberships where user_id = %s", (user_id,)
+        ).fetchone()[0]
+    assert orgs == 1

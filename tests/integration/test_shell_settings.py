@@ -303,3 +303,30 @@ async def test_notification_choices_are_kept_per_person(make_app, client_for, ow
     assert len(rows) == 6
     assert 'name="billing.email" value="on" checked' in again.text
     assert 'name="pulse_digest.email" value="on" checked' not in again.text
+
+
+async def test_a_forged_or_empty_organization_form_changes_nothing(
+    make_app, client_for, owner_conn
+):
+    client = client_for(make_app())
+    email = await owner_with_org(client)
+    org_id = org_of(owner_conn, email)
+    token = await form_token(client, "/settings/organization")
+
+    forged = await client.post(
+        "/settings/organization",
+        data={"csrf_token": "forged", "name": "Hijacked", "industry": "", "size": ""},
+    )
+    empty = await client.post(
+        "/settings/organization",
+        data={"csrf_token": token, "name": " ", "industry": "mining", "size": "huge"},
+    )
+
+    assert forged.status_code == 403
+    assert "This form expired or came from another site." in forged.text
+    assert empty.status_code == 422
+    assert "Enter your organization&#39;s name." in empty.text
+    assert empty.text.count("Choose one of the options.") == 2
+    with as_org(owner_conn, org_id):
+        row = owner_conn.execute("select name, industry, size from organizations").fetchone()
+    assert row == ("Café Quetzal", "food", "2-10")

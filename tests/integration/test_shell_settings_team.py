@@ -301,3 +301,20 @@ async def test_an_admin_cannot_make_an_owner_key(make_app, client_for, owner_con
     assert response.status_code == 403
     with as_org(owner_conn, org_id):
         assert owner_conn.execute("select count(*) from api_keys").fetchone()[0] == 0
+
+
+async def test_an_api_key_needs_a_name_in_the_visitors_language(make_app, client_for, owner_conn):
+    client = client_for(make_app())
+    email = await sign_up_in_browser(client, name="Ana", **{"accept-language": "es"})
+    await finish_wizard(client, language="es")
+    _me, org_id = ids(owner_conn, email)
+    token = await form_token(client, "/settings/integrations")
+
+    response = await client.post(
+        "/settings/integrations/keys", data={"csrf_token": token, "name": "", "role": "member"}
+    )
+
+    assert response.status_code == 422
+    assert "Ponle a la clave el nombre del programa que la usará." in response.text
+    with as_org(owner_conn, org_id):
+        assert owner_conn.execute("select count(*) from api_keys").fetchone()[0] == 0
