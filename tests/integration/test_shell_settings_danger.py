@@ -65,6 +65,15 @@ async def test_the_export_has_every_tenant_table_and_only_this_orgs_rows(
         "/settings/organization/logo", data={"csrf_token": token}, files={"logo": ("l.png", PNG)}
     )
 
+    for org, agent in ((org_id, "ours"), (other_org, "theirs")):
+        with as_org(owner_conn, org):
+            owner_conn.execute(
+                "insert into ai_usage (id, org_id, agent_id, provider, model, input_tokens, "
+                "output_tokens, metered) values (gen_random_uuid(), %s, %s, 'offline', "
+                "'offline', 1, 2, false)",
+                (org, agent),
+            )
+
     response = await ours.post("/settings/danger/export", data={"csrf_token": token})
 
     assert response.status_code == 200
@@ -86,6 +95,7 @@ async def test_the_export_has_every_tenant_table_and_only_this_orgs_rows(
     assert [row["name"] for row in json.loads(archive.read("organizations.json"))] == ["Alfa"]
     assert [row["name"] for row in json.loads(archive.read("api_keys.json"))] == ["Shop"]
     assert len(json.loads(archive.read("memberships.json"))) == 1
+    assert [row["agent_id"] for row in json.loads(archive.read("ai_usage.json"))] == ["ours"]
     assert json.loads(archive.read("system_events.json"))  # its history too
     content = b"".join(archive.read(name) for name in names)
     assert str(other_org).encode() not in content
@@ -129,6 +139,15 @@ async def test_deleting_an_org_needs_its_name_and_then_removes_every_row(
         "/settings/team/invite",
         data={"csrf_token": token, "email": "x@example.com", "role": "member"},
     )
+
+    with as_org(owner_conn, org_id):
+        # A table with no foreign key to the org: only the catalog walk can find its rows.
+        owner_conn.execute(
+            "insert into ai_usage (id, org_id, agent_id, provider, model, input_tokens, "
+            "output_tokens, metered) values (gen_random_uuid(), %s, 'strategy', 'offline', "
+            "'offline', 10, 20, false)",
+            (org_id,),
+        )
 
     wrong = await client.post(
         "/settings/danger/delete-org", data={"csrf_token": token, "confirm_org": "alfa"}
