@@ -4,6 +4,7 @@ settings page without serious accessibility problems and within 360 px."""
 
 from __future__ import annotations
 
+import base64
 import io
 import uuid
 import zipfile
@@ -166,3 +167,30 @@ def test_settings_forms_and_confirmations_work_without_javascript(browser, live_
         shot(page, "46-no-js-org-deleted")
     finally:
         context.close()
+
+
+ONE_PIXEL_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
+def test_a_logo_is_uploaded_and_shown_and_a_too_large_one_is_stopped_in_the_browser(
+    page, live_server
+):
+    owner = {"name": "Olga", "email": f"olga-{uuid.uuid4().hex[:8]}@example.com"}
+    sign_up_and_set_up(page, live_server, owner, org="Con Logo")
+    page.goto(f"{live_server}/settings/organization")
+
+    big = {"name": "big.png", "mimeType": "image/png", "buffer": b"\x89PNG" + b"\0" * 600_000}
+    page.get_by_label("Upload a logo").set_input_files(big)
+    assert page.get_by_label("Upload a logo").evaluate("input => input.validity.customError")
+    page.get_by_label("Upload a logo").set_input_files(
+        {"name": "logo.png", "mimeType": "image/png", "buffer": ONE_PIXEL_PNG}
+    )
+    page.get_by_role("button", name="Upload", exact=True).click()
+
+    page.wait_for_url(f"{live_server}/settings/organization")
+    assert page.get_by_text("Logo updated.").is_visible()
+    logo = page.get_by_role("img", name="Logo of Con Logo")
+    assert logo.evaluate("img => img.complete && img.naturalWidth") == 1
+    shot(page, "47-settings-logo")

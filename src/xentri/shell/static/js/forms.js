@@ -12,6 +12,15 @@ export function initForms() {
       button.setAttribute("aria-disabled", "true");
     }
   });
+  // A file over the size limit is refused here, in words, before it is sent: the server
+  // would refuse the whole request, too large to reach the page that explains it.
+  document.addEventListener("change", (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.dataset.maxBytes) return;
+    const tooLarge = [...(input.files || [])].some((file) => file.size > Number(input.dataset.maxBytes));
+    input.setCustomValidity(tooLarge ? input.dataset.tooLarge || "" : "");
+    if (tooLarge) input.reportValidity();
+  });
   // Toasts close on their button and leave by themselves after a while.
   for (const toast of document.querySelectorAll("[data-toast]")) {
     toast.querySelector("[data-dismiss]")?.addEventListener("click", () => toast.remove());
