@@ -135,11 +135,12 @@ async def _serve_everything(settings: Settings, plane: Any) -> None:
 
     import uvicorn
 
-    from xentri.composition import ai_settings_from_environment, build_app
+    from xentri.composition import ai_settings_from_environment, build_app, embedder_at_startup
     from xentri.runtime import run_agent_workers, run_consumers, run_relay, run_scheduler
     from xentri.subscriptions import all_subscriptions
 
     ai_settings = ai_settings_from_environment()
+    embedder = embedder_at_startup()
     server = uvicorn.Server(
         uvicorn.Config(
             build_app(settings, plane, ai_settings=ai_settings),
@@ -156,7 +157,7 @@ async def _serve_everything(settings: Settings, plane: Any) -> None:
         run_relay(stop, settings=settings, plane=plane),
         run_consumers(stop, settings=settings, plane=plane, subscriptions=all_subscriptions()),
         run_scheduler(stop, plane=plane),
-        run_agent_workers(stop, plane=plane, ai_settings=ai_settings),
+        run_agent_workers(stop, plane=plane, ai_settings=ai_settings, embedder=embedder),
     )
     try:
         await server.serve()
@@ -207,7 +208,7 @@ def _background(kind: str, *, categories: list[str] | None = None) -> None:
     import asyncio
     import signal
 
-    from xentri.composition import ai_settings_from_environment
+    from xentri.composition import ai_settings_from_environment, embedder_at_startup
     from xentri.kernel.dataplane import start_data_plane
     from xentri.runtime import run_agent_workers, run_consumers, run_relay, run_scheduler
     from xentri.subscriptions import all_subscriptions
@@ -220,6 +221,7 @@ def _background(kind: str, *, categories: list[str] | None = None) -> None:
         )
     settings = with_secret_key(settings)
     ai_settings = ai_settings_from_environment() if kind == "agents" else None
+    embedder = embedder_at_startup() if kind == "agents" else None
     plane = start_data_plane(settings)
 
     async def main() -> None:
@@ -233,7 +235,11 @@ def _background(kind: str, *, categories: list[str] | None = None) -> None:
             await run_scheduler(stop, plane=plane)
         elif kind == "agents":
             await run_agent_workers(
-                stop, plane=plane, ai_settings=ai_settings, categories=categories
+                stop,
+                plane=plane,
+                ai_settings=ai_settings,
+                categories=categories,
+                embedder=embedder,
             )
         else:
             await run_consumers(

@@ -7,6 +7,11 @@ from pydantic import ValidationError
 
 from xentri.ai.config import AiSettings
 from xentri.ai.copilot import api as copilot_api
+from xentri.ai.memory.embeddings import (
+    Embedder,
+    MemorySettings,
+    embedder_from_settings,
+)
 from xentri.ai.registry import AgentRegistry, RegistryError, load_agent_registry
 from xentri.catalog import api as catalog_api
 from xentri.categories.strategy import api as strategy_api
@@ -84,6 +89,15 @@ def agent_registry_at_startup() -> AgentRegistry:
         return load_agent_registry()
     except RegistryError as exc:
         raise StartupError(f"agent registry: {exc}") from None
+
+
+def embedder_at_startup() -> Embedder | None:
+    """XENTRI_EMBEDDINGS: the embedding model, loaded once. A missing extra stops the start
+    (EmbeddingsUnavailableError is a StartupError: one line, no traceback)."""
+    try:
+        return embedder_from_settings(MemorySettings())
+    except ValidationError as exc:
+        raise StartupError(f"invalid setting XENTRI_EMBEDDINGS: {exc.errors()[0]['msg']}") from None
 
 
 def ai_settings_from_environment() -> AiSettings:

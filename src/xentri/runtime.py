@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from xentri.ai.config import AiSettings
+from xentri.ai.memory.embeddings import Embedder
 from xentri.kernel.config import Settings
 from xentri.kernel.dataplane import DataPlane
 from xentri.kernel.db.engine import create_engine
@@ -77,6 +78,7 @@ async def run_consumers(
 
 
 async def run_scheduler(stop: asyncio.Event, *, plane: DataPlane) -> None:
+    from xentri.identity.schedules import org_schedules
     from xentri.kernel.scheduler.scheduler import Scheduler
     from xentri.scheduled_jobs import all_jobs
 
@@ -85,6 +87,7 @@ async def run_scheduler(stop: asyncio.Event, *, plane: DataPlane) -> None:
             jobs=all_jobs(conns),
             system_engine=conns.system_engine,
             app_engine=conns.app_engine,
+            org_provider=org_schedules(conns.system_engine),
             max_concurrent_runs=4,
         )
         await scheduler.run(stop=stop)
@@ -96,10 +99,13 @@ async def run_agent_workers(
     plane: DataPlane,
     ai_settings: AiSettings | None,
     categories: Sequence[str] | None = None,
+    embedder: Embedder | None = None,
 ) -> None:
     """The agent workers of `categories` (all seven when None) in this process."""
     from xentri.ai.copilot.offline import copilot_responder
     from xentri.ai.memory import brief_cache_handlers
+    from xentri.ai.memory.embeddings import check_embeddings_column
+    from xentri.ai.memory.tools import search_journal_tool
     from xentri.ai.offline_model import offline_model
     from xentri.ai.providers import model_factory
     from xentri.ai.registry import load_agent_registry
@@ -112,6 +118,9 @@ async def run_agent_workers(
     registry = load_agent_registry()
     chosen = list(categories) if categories else [agent.category for agent in registry.copilots()]
     async with connections(plane, name="xentri-agents") as conns:
+        if embedder is not None:
+            await check_embeddings_column(conns.app_engine)
+        tools = {"memory.search_journal": search_journal_tool(embedder=embedder)}
         runner = AgentRunner(
             settings=ai_settings,
             engine=conns.app_engine,
@@ -128,6 +137,8 @@ async def run_agent_workers(
                 redis=conns.redis,
                 offline_for=copilot_responder,
                 brief_source=ApprovedBriefSource(),
+                tools=tools,
+                embedder=embedder,
                 heartbeat_every=ai_settings.agent_heartbeat_seconds / 3,
                 heartbeat_timeout=ai_settings.agent_heartbeat_seconds,
             )

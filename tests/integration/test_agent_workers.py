@@ -4,6 +4,7 @@ the heartbeat period while tool endpoints keep working; a restarted worker answe
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import signal
 import subprocess
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.integration
 HEARTBEAT_SECONDS = 1.5
 
 
-def start_worker(servers, home: Path, *categories: str) -> subprocess.Popen[bytes]:
+def start_worker(servers, home: Path, *categories: str, **settings: str) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("XENTRI_")}
     env.update(
         XENTRI_HOME=str(home),
@@ -35,6 +36,7 @@ def start_worker(servers, home: Path, *categories: str) -> subprocess.Popen[byte
         XENTRI_REDIS_URL=servers.redis_url,
         XENTRI_AGENT_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS),
         XENTRI_LOG_LEVEL="WARNING",
+        **settings,
     )
     args = [arg for category in categories for arg in ("--category", category)]
     return subprocess.Popen(
@@ -142,3 +144,14 @@ def test_an_unknown_category_is_a_one_line_error(servers, tmp_path):
     assert worker.returncode == 1
     assert b"Traceback" not in stderr
     assert b"unknown category 'astrology'" in stderr
+
+
+def test_embeddings_without_their_extra_is_a_one_line_error(servers, tmp_path):
+    if importlib.util.find_spec("sentence_transformers") is not None:
+        pytest.skip("the embeddings extra is installed here")
+    worker = start_worker(servers, tmp_path, "finance", XENTRI_EMBEDDINGS="minilm")
+    _, stderr = worker.communicate(timeout=60)
+
+    assert worker.returncode == 1
+    assert b"Traceback" not in stderr
+    assert b"embeddings" in stderr.lower()

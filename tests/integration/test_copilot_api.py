@@ -12,6 +12,7 @@ from pydantic_ai import ModelMessage, ModelRequest, ModelResponse, TextPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 from redis.asyncio import Redis
 
+from tests.support.db import as_org
 from tests.support.identity import add_member, create_org, sign_up
 from xentri.ai.config import AiSettings
 from xentri.ai.copilot.offline import copilot_responder
@@ -166,8 +167,8 @@ async def test_a_spent_budget_is_a_503_with_the_next_window(owner):
     assert int(second.headers["retry-after"]) > 0
 
 
-async def test_a_thread_keeps_both_turns_and_sends_its_history(owner):
-    app, person, _org = owner
+async def test_a_thread_keeps_both_turns_and_sends_its_history(owner, owner_conn):
+    app, person, org = owner
     metered = AiSettings(llm_provider="anthropic", anthropic_api_key="sk-ant-test")
     async with running_worker(app, "finance", metered, test_model=history_counting_model()):
         created = await person.client.post(
@@ -197,6 +198,15 @@ async def test_a_thread_keeps_both_turns_and_sends_its_history(owner):
         ("assistant", "turn 1"),
         ("user", "And last month?"),
         ("assistant", "turn 2"),
+    ]
+    with as_org(owner_conn, org):
+        remembered = owner_conn.execute(
+            "select kind, body from memory_episodes where kind = 'conversation' "
+            "order by occurred_at"
+        ).fetchall()
+    assert remembered == [
+        ("conversation", "Q: What did we invoice this month?\nA: turn 1"),
+        ("conversation", "Q: And last month?\nA: turn 2"),
     ]
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import structlog
 from pydantic import ValidationError
-from pydantic_ai import ModelMessagesTypeAdapter
+from pydantic_ai import ModelMessagesTypeAdapter, Tool
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -27,11 +27,13 @@ from xentri.ai.config import AiSettings
 from xentri.ai.context import ScopeContext, scope_context
 from xentri.ai.errors import ModelUnavailableError
 from xentri.ai.heartbeat import HEARTBEAT_EVERY_SECONDS, HEARTBEAT_TIMEOUT_SECONDS, beat
-from xentri.ai.memory import BriefSource, brief_text, current_persona, journal_reaction
+from xentri.ai.memory import BriefSource, brief_text, current_persona, journal_reactions
+from xentri.ai.memory.embeddings import Embedder
 from xentri.ai.offline_model import OfflineResponder
 from xentri.ai.providers import model_choice
 from xentri.ai.registry import AgentRegistry, compose_prompt
 from xentri.ai.runner import AgentReply, AgentRequest, AgentRunner
+from xentri.ai.tools import ToolContext
 from xentri.kernel.db.tenant import tenant_transaction
 from xentri.kernel.errors import DomainError
 from xentri.kernel.events.consumer import Consumer, ConsumerSettings, Handler, Subscription
@@ -57,6 +59,8 @@ class AgentWorker:
         brief_source: BriefSource | None = None,
         reactions: Mapping[str, Handler] | None = None,
         consumer_settings: ConsumerSettings | None = None,
+        tools: Mapping[str, Tool[ToolContext]] | None = None,
+        embedder: Embedder | None = None,
         concurrency: int = 4,
         heartbeat_every: float = HEARTBEAT_EVERY_SECONDS,
         heartbeat_timeout: float = HEARTBEAT_TIMEOUT_SECONDS,
@@ -70,7 +74,14 @@ class AgentWorker:
         self.offline_for = offline_for
         self.brief_source = brief_source
         self.consumer_settings = consumer_settings
-        self.reactions = dict(reactions if reactions is not None else self._journal_reactions())
+        self.reactions = dict(
+            reactions
+            if reactions is not None
+            else journal_reactions(registry, category, embedder=embedder)
+        )
+        # The typed tools that exist so far, by their registry names; an agent gets those of
+        # its declared tools that are built (the others arrive with their categories).
+        self.tools = dict(tools or {})
         self.heartbeat_every = heartbeat_every
         self.heartbeat_timeout = heartbeat_timeout
         self._slots = asyncio.Semaphore(concurrency)
@@ -175,6 +186,7 @@ class AgentWorker:
                     model=override.model if override else None,
                 ),
                 offline=self.offline_for(ask, context),
+                tools=[self.tools[name] for name in agent.tools if name in self.tools],
             )
             async for item in self.runner.stream(request):
                 if isinstance(item, AgentReply):
@@ -189,14 +201,6 @@ class AgentWorker:
             await write_reply(self.redis, ask.id, ReplyItem("error", data=_problem(unavailable)))
         finally:
             structlog.contextvars.unbind_contextvars("org_id", "ask_id")
-
-    def _journal_reactions(self) -> dict[str, Handler]:
-        """Each event type the category's agents follow is journaled as an episode, once."""
-        followers: dict[str, list[str]] = {}
-        for agent in self.registry.for_category(self.category):
-            for event_type in agent.subscribes:
-                followers.setdefault(event_type, []).append(agent.id)
-        return {event_type: journal_reaction(ids) for event_type, ids in followers.items()}
 
     def _followed(self, scope: str) -> frozenset[str] | None:
         """The event types the scope's agents follow; None (all) for the strategy scope."""

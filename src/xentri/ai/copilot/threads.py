@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from xentri.ai.copilot.schemas import MessageRead, ThreadDetail, ThreadPage, ThreadRead
+from xentri.ai.memory import record_episode
 from xentri.ai.tables import copilot_messages, copilot_threads
 from xentri.kernel.errors import DomainError
 
@@ -138,6 +139,15 @@ async def add_exchange(
                 "updated_at": now,
             },
         ],
+    )
+    # The conversation is also the org's memory: agents can recall what was discussed.
+    await record_episode(
+        tx=tx,
+        org_id=org_id,
+        kind="conversation",
+        title=thread.title if thread.title != "New conversation" else _title_from(question),
+        body=f"Q: {question}\nA: {answer}",
+        occurred_at=now,
     )
     values: dict[str, object] = {"updated_at": now}
     if thread.title == "New conversation":
