@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from redis.asyncio import Redis
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from xentri.ai.errors import ModelUnavailableError
 from xentri.kernel.events.envelope_rows import field_text
@@ -105,7 +106,11 @@ async def read_reply(
             next_check = now + _ALIVE_CHECK_SECONDS
             if not await worker_alive():
                 raise ModelUnavailableError(_UNAVAILABLE)
-        response: Any = await redis.xread({stream: last}, count=100, block=_READ_BLOCK_MS)
+        try:
+            response: Any = await redis.xread({stream: last}, count=100, block=_READ_BLOCK_MS)
+        except RedisTimeoutError:
+            # A busy server answered late; the deadline, not one slow read, decides.
+            continue
         for _stream, entries in response or []:
             for entry_id, fields in entries:
                 last = field_text(entry_id)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic_ai import ModelMessagesTypeAdapter
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from xentri.ai.asks import Ask, ReplyItem, read_reply, send_ask
 from xentri.ai.config import AiSettings
@@ -26,7 +27,7 @@ from xentri.ai.copilot.schemas import (
     ThreadPage,
     ThreadRead,
 )
-from xentri.ai.errors import AgentPlaneDownError
+from xentri.ai.errors import AgentPlaneDownError, ModelUnavailableError
 from xentri.ai.heartbeat import plane_is_up
 from xentri.ai.registry import ScopeError, load_agent_registry
 from xentri.identity.http import CurrentCaller, engine_of, org_scope, requested_org
@@ -190,7 +191,12 @@ async def _start(request: Request, category: str, ask_: Ask) -> AsyncIterator[Re
             "Your assistant is temporarily unavailable. You can keep working; changes are not "
             "affected."
         )
-    await send_ask(redis, category, ask_)
+    try:
+        await send_ask(redis, category, ask_)
+    except RedisError as exc:
+        raise ModelUnavailableError(
+            "Your assistant is temporarily unavailable. You can keep working; try again shortly."
+        ) from exc
     settings: AiSettings = request.app.state.ai_settings
     reply = read_reply(
         redis,
