@@ -16,9 +16,7 @@ def org_schedules(system_engine: AsyncEngine) -> OrgProvider:
 
     async def provide() -> Sequence[OrgSchedule]:
         async with system_engine.connect() as conn:
-            rows = (
-                await conn.execute(select(organizations.c.id, organizations.c.time_zone))
-            ).all()
+            rows = (await conn.execute(select(organizations.c.id, organizations.c.time_zone))).all()
         return [OrgSchedule(org_id=row.id, timezone=row.time_zone) for row in rows]
 
     return provide
