@@ -82,6 +82,21 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def fresh_address_throttles(servers: TestServers) -> None:
+    """Every browser here signs up from 127.0.0.1: without this, the suite's own sign-ups
+    would reach identity's per-address limit (20 an hour) and later tests would be refused."""
+    import redis
+
+    client = redis.Redis.from_url(servers.redis_url)
+    try:
+        keys = list(client.scan_iter("throttle:*:addr:127.0.0.1"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
 @pytest.fixture
 def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     context = browser.new_context()  # type: ignore[attr-defined]
