@@ -1,17 +1,19 @@
 """How the offline engine answers a copilot question with no cloud model configured.
 
-It answers what the scope's own data can answer (here: what happened recently, from the events
-the scope follows) and says plainly, in the user's language, when a question needs a cloud
-model. It never invents an answer.
+It answers what the scope's own data can answer (what happened recently, from the events the
+scope follows; counts and totals through the engine's data answers) and says plainly, in the
+user's language, when a question needs a cloud model. It never invents an answer.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import UTC, datetime
 
 from xentri.ai.asks import Ask
 from xentri.ai.context import ScopeContext
+from xentri.ai.offline import DataAnswer, DataContext, EventRecord, answer_question
 from xentri.ai.offline_model import OfflinePrompt, OfflineResponder
 
 _ACTIVITY = re.compile(
@@ -20,21 +22,6 @@ _ACTIVITY = re.compile(
     re.IGNORECASE,
 )
 
-_NEEDS_CLOUD = {
-    "en": (
-        "I'm running on Xentri's offline engine, which answers from your own data but cannot "
-        "give open-ended advice. To ask me anything, an administrator can set a cloud model "
-        "(XENTRI_LLM_PROVIDER with an Anthropic or OpenAI key, or a local OpenAI-compatible "
-        "server). Meanwhile, ask me what happened recently."
-    ),
-    "es": (
-        "Estoy funcionando con el motor sin conexión de Xentri, que responde con tus propios "
-        "datos pero no puede dar consejos abiertos. Para preguntarme cualquier cosa, un "
-        "administrador puede configurar un modelo en la nube (XENTRI_LLM_PROVIDER con una clave "
-        "de Anthropic u OpenAI, o un servidor local compatible con OpenAI). Mientras tanto, "
-        "pregúntame qué pasó recientemente."
-    ),
-}
 _NOTHING_YET = {
     "en": "Nothing has happened here yet.",
     "es": "Todavía no ha pasado nada aquí.",
@@ -49,7 +36,18 @@ def copilot_responder(ask: Ask, context: ScopeContext) -> OfflineResponder:
     def respond(prompt: OfflinePrompt) -> str:
         language = ask.language
         if not _ACTIVITY.search(prompt.text):
-            return _NEEDS_CLOUD[language]
+            # Counts, totals, trends: the engine's data answers; advice and open questions get
+            # its plain "this needs a cloud model" explanation, never a guess.
+            data = DataContext(
+                events=tuple(
+                    EventRecord(type=event.type, occurred_at=event.occurred_at)
+                    for event in context.events
+                )
+            )
+            found = answer_question(
+                prompt.text, data, today=datetime.now(UTC).date(), language=language
+            )
+            return found.text if isinstance(found, DataAnswer) else found.explanation
         if not context.events:
             return _NOTHING_YET[language]
         counts = Counter(event.type for event in context.events)
