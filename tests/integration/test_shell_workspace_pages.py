@@ -242,9 +242,9 @@ async def test_a_category_page_lists_the_catalogues_modules_in_the_visitors_lang
     assert "Business foundation" in english.text
     assert 'href="/c/strategy#strategy.foundation"' in english.text
     assert "Universal Brief" in english.text
-    assert "In development" in english.text
+    assert "Coming within the month" in english.text  # the in-development badge
     assert "Fundamentos del negocio" in spanish.text
-    assert "En desarrollo" in spanish.text
+    assert "Llega este mes" in spanish.text
 
 
 async def test_a_browser_gets_a_not_found_page_in_its_language_and_programs_a_problem(
@@ -290,6 +290,6 @@ async def test_a_category_page_shows_the_status_an_admin_set(
 
     page = await client.get("/c/strategy")
 
-    item = re.search(r"Universal Brief</span>\s*(<span[^>]*>[^<]*</span>)", page.text)
+    item = re.search(r"Universal Brief</a>\s*(<span[^>]*>[^<]*</span>)", page.text)
     assert item is not None
-    assert ">Beta<" in item.group(1)
+    assert 'class="badge badge--yellow" data-status="beta">Beta — Try it now<' in item.group(1)

@@ -14,6 +14,7 @@ from xentri.shell.error_pages import install_error_pages
 from xentri.shell.templating import Renderer
 from xentri.shell.views_auth import auth_pages
 from xentri.shell.views_invitations import invitation_pages
+from xentri.shell.views_modules import module_pages
 from xentri.shell.views_onboarding import onboarding_pages
 from xentri.shell.views_preferences import preference_pages
 from xentri.shell.views_recovery import recovery_pages
@@ -32,6 +33,7 @@ shell_routers: tuple[APIRouter, ...] = (
     recovery_pages,
     invitation_pages,
     workspace_pages,
+    module_pages,
     preference_pages,
     onboarding_pages,
     settings_pages,

@@ -64,6 +64,21 @@ STATUS_NAMES = {
 }
 ROLE_NAMES = {"owner": N_("Owner"), "admin": N_("Admin"), "member": N_("Member")}
 
+# What a module's badge says and its colour (seed §11, "Module Status Progression"): gray
+# planned, blue coming soon, purple in development, yellow beta, and no badge once active.
+STATUS_MESSAGES = {
+    "planned": N_("On our radar"),
+    "coming_soon": N_("Coming soon"),
+    "in_development": N_("Coming within the month"),
+    "beta": N_("Beta — Try it now"),
+}
+STATUS_TONES = {
+    "planned": "gray",
+    "coming_soon": "blue",
+    "in_development": "purple",
+    "beta": "yellow",
+}
+
 
 @functools.cache
 def categories() -> tuple[NavCategory, ...]:

@@ -31,6 +31,8 @@ NOTICES = {
     "api_key_revoked": N_("API key revoked. Programs using it are refused from now on."),
     "org_deleted": N_("The organization and all its data were deleted."),
     "account_deleted": N_("Your account was deleted. Goodbye."),
+    "vote_recorded": N_("Thanks! Your vote is counted."),
+    "vote_withdrawn": N_("Your vote is withdrawn."),
 }
 
 

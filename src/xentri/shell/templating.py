@@ -13,7 +13,13 @@ from xentri.shell import csrf
 from xentri.shell.assets import Assets
 from xentri.shell.formatting import datetime_in, money_in, number_in
 from xentri.shell.i18n import LANGUAGE_NAMES
-from xentri.shell.navigation import ROLE_NAMES, STATUS_NAMES, categories
+from xentri.shell.navigation import (
+    ROLE_NAMES,
+    STATUS_MESSAGES,
+    STATUS_NAMES,
+    STATUS_TONES,
+    categories,
+)
 from xentri.shell.notices import NOTICE_COOKIE, pending_notice, set_notice
 from xentri.shell.visitor import Visitor
 
@@ -47,6 +53,8 @@ class Renderer:
             categories=categories(),
             role_names=ROLE_NAMES,
             status_names=STATUS_NAMES,
+            status_messages=STATUS_MESSAGES,
+            status_tones=STATUS_TONES,
         )
         env.filters["datetime"] = lambda value, fmt="medium": datetime_in(value, lang, fmt)
         env.filters["number"] = lambda value: number_in(value, lang)

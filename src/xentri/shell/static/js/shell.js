@@ -5,6 +5,7 @@ import { initSidebar } from "./sidebar.js";
 import { initNavigation } from "./navigation.js";
 import { initForms } from "./forms.js";
 import { initMenus } from "./menus.js";
+import { initModuleDialog } from "./module-dialog.js";
 import { initTimeZone } from "./timezone.js";
 
 initTheme();
@@ -13,4 +14,5 @@ initSidebar();
 initNavigation();
 initForms();
 initMenus();
+initModuleDialog();
 initTimeZone();

@@ -1,0 +1,109 @@
+"""Voting for a module in a real Chromium: open a planned module's dialog from its category page
+(keyboard: focus inside, Escape closes and gives focus back), vote with a use case, and see the
+count go up on /roadmap, filtered by category, in English and in Spanish."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import uuid
+
+import pytest
+
+from tests.e2e.test_shell_journey import serious_accessibility_problems, shot, sign_up_and_set_up
+from tests.support.catalog import synced
+
+pytestmark = pytest.mark.e2e
+
+MODULE = "legal.privacy_policy"  # planned in modules.yaml
+
+
+@pytest.fixture
+def catalogue(servers) -> None:
+    """The shipped catalogue in the live server's database, as `xentri migrate` leaves it.
+
+    Synced from another thread: Playwright's sync API keeps an event loop in this one."""
+    failure: list[BaseException] = []
+
+    def sync() -> None:
+        try:
+            asyncio.run(synced(servers.owner_url))
+        except Exception as exc:  # noqa: BLE001 - reported below, in the test's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=sync)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the catalogue sync did not finish"
+    if failure:
+        raise failure[0]
+
+
+def votes_on_roadmap(page, live_server: str) -> int:
+    page.goto(f"{live_server}/roadmap?category=legal")
+    text = page.locator(f'[data-module="{MODULE}"] [data-vote-count]').inner_text()
+    return int(re.search(r"\d+", text).group(0))
+
+
+def test_vote_for_a_planned_module_and_see_it_on_the_roadmap(page, live_server, catalogue):
+    person = {"name": "Ana", "email": f"ana-{uuid.uuid4().hex[:8]}@example.com"}
+    sign_up_and_set_up(page, live_server, person, org="Imprenta Luna")
+    before = votes_on_roadmap(page, live_server)
+
+    # Given the Legal page, where the planned module wears its gray "On our radar" badge
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Legal").click()
+    page.wait_for_url(f"{live_server}/c/legal")
+    item = page.locator(f'[data-module="{MODULE}"]')
+    assert item.locator(".badge--gray").inner_text() == "On our radar"
+    link = item.get_by_role("link", name="Privacy policy")
+
+    # When they open it from the keyboard, a modal dialog holds the focus; Escape closes it
+    link.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Privacy policy")
+    dialog.wait_for()
+    assert page.evaluate("document.querySelector('#module-dialog').matches(':modal')")
+    assert page.evaluate(
+        "document.querySelector('#module-dialog').contains(document.activeElement)"
+    )
+    assert dialog.get_by_text("On our radar").is_visible()
+    assert serious_accessibility_problems(page) == []
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="detached")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == f"/modules/{MODULE}"
+
+    # and they vote with what they would use it for
+    link.click()
+    dialog.wait_for()
+    dialog.get_by_label("What would you use this for?").fill("A privacy page for our shop")
+    dialog.get_by_role("button", name="Vote for Privacy policy").click()
+    dialog.get_by_text("Thanks! Your vote is counted.").wait_for()
+    assert dialog.get_by_text(f"Votes: {before + 1}").is_visible()
+    assert dialog.get_by_text("A privacy page for our shop").is_visible()
+    assert dialog.get_by_role("button", name="Withdraw my vote").is_visible()
+    shot(page, "60-module-voted")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="detached")
+
+    # Then the roadmap, reached from the sidebar and filtered to Legal, counts the vote
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Roadmap").click()
+    page.wait_for_url(f"{live_server}/roadmap")
+    page.get_by_label("Category").select_option("legal")
+    page.wait_for_url(f"{live_server}/roadmap?category=legal")
+    row = page.locator(f'[data-module="{MODULE}"]')
+    assert page.locator('[data-module="finance.invoicing"]').count() == 0
+    assert row.locator("[data-vote-count]").inner_text() == f"Votes: {before + 1}"
+    assert row.get_by_text("You voted").is_visible()
+    shot(page, "61-roadmap-legal")
+    assert serious_accessibility_problems(page) == []
+
+    # and in Spanish too
+    page.locator("summary[data-language-menu]").click()
+    page.get_by_role("button", name="Español").click()
+    page.wait_for_load_state("load")
+    assert page.get_by_role("heading", name="Hoja de ruta", level=1).is_visible()
+    row = page.locator(f'[data-module="{MODULE}"]')
+    assert row.locator("[data-vote-count]").inner_text() == f"Votos: {before + 1}"
+    assert row.get_by_text("Votaste").is_visible()
+    shot(page, "62-roadmap-legal-es")
