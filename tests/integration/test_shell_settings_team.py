@@ -318,3 +318,23 @@ async def test_an_api_key_needs_a_name_in_the_visitors_language(make_app, client
     assert "Ponle a la clave el nombre del programa que la usará." in response.text
     with as_org(owner_conn, org_id):
         assert owner_conn.execute("select count(*) from api_keys").fetchone()[0] == 0
+
+
+async def test_a_double_submitted_key_form_makes_one_key(make_app, client_for, owner_conn):
+    client = client_for(make_app())
+    email = await owner_with_org(client)
+    _me, org_id = ids(owner_conn, email)
+    page = await client.get("/settings/integrations")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    once = re.search(r'name="once" value="([0-9a-f]+)"', page.text).group(1)
+    form = {"csrf_token": token, "once": once, "name": "Shop", "role": "member"}
+
+    first = await client.post("/settings/integrations/keys", data=form)
+    second = await client.post("/settings/integrations/keys", data=form)
+
+    with as_org(owner_conn, org_id):
+        keys = owner_conn.execute("select count(*) from api_keys").fetchone()[0]
+    assert first.status_code == 201
+    assert second.status_code == 409
+    assert "first click" in second.text
+    assert keys == 1

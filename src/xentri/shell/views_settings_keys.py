@@ -7,6 +7,7 @@ import uuid
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
+from redis.exceptions import RedisError
 from starlette.responses import Response
 
 from xentri.identity import api_keys
@@ -25,6 +26,7 @@ from xentri.shell.visitor import CurrentVisitor, Visitor
 key_pages = APIRouter(include_in_schema=False)
 
 _HERE = "/settings/integrations"
+_ONCE_SECONDS = 3600
 
 
 @key_pages.get(_HERE)
@@ -41,10 +43,19 @@ async def create_key(request: Request, visitor: CurrentVisitor) -> Response:
     if (to_login := needs_sign_in(request, visitor)) is not None:
         return to_login
     frame = await load_frame(request, visitor)
-    form = await read_form(request, visitor, ("name", "role"))
+    form = await read_form(request, visitor, ("name", "role", "once"))
     status = 403 if not form.csrf_ok else 422
     if frame.current is None:
         return redirect(request, _HERE)
+    if form.csrf_ok and not await _first_submission(request, form.values["once"]):
+        # A second click on the same form (no JavaScript to stop it): no second key. The
+        # secret was on the first answer, which the browser dropped for this one.
+        fresh = Form(values={"name": "", "role": Role.MEMBER.value}, csrf_ok=True)
+        fresh.form_error = visitor.gettext(
+            "That key was already created by your first click, and its secret was shown then. "
+            "If you did not copy it, revoke the key and create a new one."
+        )
+        return await _integrations(request, visitor, frame, fresh, status=409)
     if form.csrf_ok:
         try:
             key_in = ApiKeyCreate(name=form.values["name"], role=form.values["role"])
@@ -89,6 +100,19 @@ async def revoke_key(request: Request, visitor: CurrentVisitor, key_id: uuid.UUI
     return redirect(request, _HERE, notice="api_key_revoked")
 
 
+async def _first_submission(request: Request, once: str) -> bool:
+    """Claim the form's one-time token; False when this form was sent before."""
+    if not once:
+        return True  # a client that posts without the page's form (tests, scripts)
+    try:
+        claimed = await request.app.state.redis.set(
+            f"shell:once:{once[:64]}", "1", nx=True, ex=_ONCE_SECONDS
+        )
+    except RedisError:
+        return True  # fail open: Redis away must not stop someone creating a key
+    return bool(claimed)
+
+
 async def _integrations(
     request: Request,
     visitor: Visitor,
@@ -113,5 +137,6 @@ async def _integrations(
         "created": created,
         "may_manage": may_manage,
         "role_options": [(r.value, names[r.value]) for r in grantable],
+        "once": uuid.uuid4().hex,
     }
     return settings_page(request, visitor, frame, "integrations", context, status=status)
