@@ -40,6 +40,14 @@ def catalogue(servers) -> None:
         raise failure[0]
 
 
+def settled(page) -> None:
+    """Wait until htmx has finished an update: its new links act only once it has processed
+    them (a click before that is a plain link, which opens the module's page, not its dialog)."""
+    page.wait_for_function(
+        "() => window.htmx && !document.querySelector('.htmx-added, .htmx-settling, .htmx-request')"
+    )
+
+
 def votes_on_roadmap(page, live_server: str) -> int:
     page.goto(f"{live_server}/roadmap?category=legal")
     text = page.locator(f'[data-module="{MODULE}"] [data-vote-count]').inner_text()
@@ -54,6 +62,7 @@ def test_vote_for_a_planned_module_and_see_it_on_the_roadmap(page, live_server, 
     # Given the Legal page, where the planned module wears its gray "On our radar" badge
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Legal").click()
     page.wait_for_url(f"{live_server}/c/legal")
+    settled(page)
     item = page.locator(f'[data-module="{MODULE}"]')
     assert item.locator(".badge--gray").inner_text() == "On our radar"
     link = item.get_by_role("link", name="Privacy policy")
@@ -89,14 +98,29 @@ def test_vote_for_a_planned_module_and_see_it_on_the_roadmap(page, live_server, 
     # Then the roadmap, reached from the sidebar and filtered to Legal, counts the vote
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Roadmap").click()
     page.wait_for_url(f"{live_server}/roadmap")
+    settled(page)
     page.get_by_label("Category").select_option("legal")
     page.wait_for_url(f"{live_server}/roadmap?category=legal")
+    settled(page)
     row = page.locator(f'[data-module="{MODULE}"]')
     assert page.locator('[data-module="finance.invoicing"]').count() == 0
     assert row.locator("[data-vote-count]").inner_text() == f"Votes: {before + 1}"
     assert row.get_by_text("You voted").is_visible()
     shot(page, "61-roadmap-legal")
     assert serious_accessibility_problems(page) == []
+
+    # a vote from the roadmap's own dialog updates the list behind it, without a reload
+    other = page.locator('#roadmap-results [data-module="legal.contract_repository"]')
+    votes_before = int(re.search(r"\d+", other.locator("[data-vote-count]").inner_text())[0])
+    other.get_by_role("link", name="Contract repository").click()
+    dialog = page.get_by_role("dialog", name="Contract repository")
+    dialog.get_by_role("button", name="Vote for Contract repository").click()
+    dialog.get_by_text("Thanks! Your vote is counted.").wait_for()
+    dialog.get_by_role("button", name="Close").click()
+    dialog.wait_for(state="detached")
+    other.get_by_text("You voted", exact=True).wait_for()
+    assert other.locator("[data-vote-count]").inner_text() == f"Votes: {votes_before + 1}"
+    assert page.url == f"{live_server}/roadmap?category=legal"
 
     # and in Spanish too
     page.locator("summary[data-language-menu]").click()

@@ -87,6 +87,7 @@ async def test_the_module_dialog_is_a_fragment_and_the_same_address_a_full_page(
     page = await member.get(f"/modules/{module_id}")
 
     assert dialog.status_code == 200
+    assert dialog.headers["cache-control"] == "no-store"
     assert "<html" not in dialog.text
     assert '<dialog class="modal" id="module-dialog" aria-labelledby="module-dialog-title"' in (
         dialog.text
@@ -236,6 +237,7 @@ async def test_the_roadmap_groups_every_module_by_status_and_filters_by_category
         r'class="sidebar__link" href="/roadmap"[^>]*>', everything.text
     ).group(0)
     assert legal.status_code == 200
+    assert legal.headers["cache-control"] == "no-store"  # refreshed after votes, never reused
     assert 'data-module="legal.privacy_policy"' in legal.text
     assert 'data-module="finance.invoicing"' not in legal.text
     assert '<option value="legal" selected>' in legal.text

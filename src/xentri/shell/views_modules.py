@@ -140,7 +140,7 @@ async def roadmap_page(request: Request, visitor: CurrentVisitor) -> Response:
         "slot": DIALOG_SLOT,
         "voted_event": VOTED_EVENT,
     }
-    return render(request, visitor, "app/roadmap.html", context)
+    return _fresh(render(request, visitor, "app/roadmap.html", context))
 
 
 async def _module(request: Request, visitor: Visitor, module_id: str) -> ModuleView:
@@ -196,7 +196,14 @@ async def _show(
         "category_names": {item.slug: item.name for item in CATEGORIES},
     }
     if _wants_dialog(request):
-        return render(request, visitor, "app/module_dialog.html", context, status=status)
+        return _fresh(render(request, visitor, "app/module_dialog.html", context, status=status))
     context["frame"] = frame or await load_frame(request, visitor)
     context["section"] = module.category
-    return render(request, visitor, "app/module.html", context, status=status)
+    return _fresh(render(request, visitor, "app/module.html", context, status=status))
+
+
+def _fresh(response: Response) -> Response:
+    """Votes change under these pages: unlike other htmx answers, they are never reused (a
+    roadmap refreshed after a vote, or a dialog opened again, must show the new count)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
