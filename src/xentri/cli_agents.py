@@ -85,7 +85,7 @@ def prompt(
     def step() -> None:
         registry = _registry()
         lang = None if language is None else _language(language)
-        brief, persona = (None, None) if org is None else _org_memory(org)
+        brief, persona = (None, None) if org is None else _org_memory(org, agent_id)
         composed = compose_prompt(
             agent_id, brief=brief, persona=persona, language=lang, registry=registry
         )
@@ -94,20 +94,34 @@ def prompt(
     _run(step)
 
 
-def _org_memory(org: uuid.UUID) -> tuple[str | None, str | None]:
-    """The org's Brief and this agent's persona, as text.
+def _org_memory(org: uuid.UUID, agent_id: str) -> tuple[str | None, str | None]:
+    """The org's approved Brief and this agent's persona, as text (None where there is none).
 
-    Neither store exists yet (the Brief comes with the Strategy issue, the persona with the
-    dreaming job), so every org composes as one without a Brief — which is also what a new
-    org sees. Said on stderr so the printed prompt stays exactly what the agent gets.
+    Read from the database `xentri serve` uses (attaching to its embedded servers if running).
     """
-    from xentri.cli import err
+    import asyncio
 
-    err.print(
-        f"[yellow]note:[/] no Brief store exists in this version; org {org} is shown "
-        "as an org without a Brief"
-    )
-    return None, None
+    from xentri.cli import _settings
+    from xentri.kernel.dataplane import start_data_plane
+    from xentri.kernel.home import with_secret_key
+    from xentri.runtime import connections
+
+    async def read(plane: object) -> tuple[str | None, str | None]:
+        from xentri.ai.memory import current_persona
+        from xentri.categories.strategy.brief_source import ApprovedBriefSource
+        from xentri.kernel.db.tenant import tenant_transaction
+
+        async with connections(plane, name="xentri-cli") as conns:  # type: ignore[arg-type]
+            brief = await ApprovedBriefSource().brief_text(engine=conns.app_engine, org_id=org)
+            async with tenant_transaction(conns.app_engine, org) as tx:
+                persona = await current_persona(tx=tx, agent_id=agent_id)
+        return brief, persona
+
+    plane = start_data_plane(with_secret_key(_settings()), attach=True)
+    try:
+        return asyncio.run(read(plane))
+    finally:
+        plane.stop()
 
 
 def _registry() -> AgentRegistry:

@@ -1,12 +1,15 @@
-"""`xentri agents list|prompt` as an operator runs them: a real process, no database needed."""
+"""`xentri agents list|prompt` as an operator runs them: a real process (the database only for
+`prompt --org`)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
 
 from tests.integration.test_cli import assert_one_line_error, run
+from tests.support.identity import create_org, sign_up
 from xentri.ai.registry import compose_prompt
 
 pytestmark = pytest.mark.integration
@@ -46,15 +49,42 @@ def test_prompt_prints_exactly_the_composed_prompt(env):
     assert result.stderr == ""
 
 
-def test_prompt_for_an_org_says_there_is_no_brief_store_yet(env):
-    org = uuid.uuid4()
+async def test_prompt_for_an_org_carries_its_approved_brief(
+    make_app, client_for, servers, tmp_path
+):
+    app = make_app()
+    async with client_for(app) as client:
+        person = await sign_up(client)
+        org = await create_org(person)
+        await client.put(
+            "/api/v1/strategy/brief/draft",
+            json={"identity": {"name": "Café Luna"}},
+            headers=person.headers(),
+        )
+        for action in ("ready", "approve"):
+            await client.post(f"/api/v1/strategy/brief/flow/{action}", headers=person.headers())
+    env = {
+        "XENTRI_HOME": str(tmp_path),
+        "XENTRI_SECRET_KEY": "cli-test",
+        "XENTRI_DATABASE_URL": servers.owner_url,
+        "XENTRI_DATABASE_APP_URL": servers.app_url,
+        "XENTRI_DATABASE_APP_ROLE": servers.app_role,
+        "XENTRI_DATABASE_SYSTEM_URL": servers.system_url,
+        "XENTRI_DATABASE_SYSTEM_ROLE": servers.system_role,
+        "XENTRI_REDIS_URL": servers.redis_url,
+    }
 
-    result = run(["agents", "prompt", "sales.copilot", "--org", str(org), "--language", "es"], env)
+    result = await asyncio.to_thread(
+        run, ["agents", "prompt", "sales.copilot", "--org", str(org), "--language", "es"], env
+    )
+    other = await asyncio.to_thread(
+        run, ["agents", "prompt", "sales.copilot", "--org", str(uuid.uuid4())], env
+    )
 
     assert result.returncode == 0, result.stderr
-    assert "# Universal Brief: not written yet" in result.stdout
+    assert "Business: Café Luna" in result.stdout
     assert "Reply in Spanish" in result.stdout
-    assert f"no Brief store exists in this version; org {org}" in result.stderr
+    assert "# Universal Brief: not written yet" in other.stdout
 
 
 def test_prompt_for_an_unknown_agent_fails_in_one_line(env):
