@@ -7,12 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
-from xentri.identity import accounts, orgs
+from xentri.identity import accounts, orgs, sign_in
 from xentri.identity.api_keys_api import api_keys_router
 from xentri.identity.bearer import CurrentPrincipal, principal_org_scope
 from xentri.identity.caller_org import forget_session_org
 from xentri.identity.dev_mailbox import dev_router
-from xentri.identity.errors import InvalidCredentialsError, TooManyAttemptsError
+from xentri.identity.errors import InvalidCredentialsError
 from xentri.identity.http import (
     CurrentCaller,
     account_scope,
@@ -45,12 +45,8 @@ from xentri.identity.schemas import (
 )
 from xentri.identity.sessions import csrf_token, revoke_all_sessions, revoke_session, set_active_org
 from xentri.identity.throttle import (
-    LOGIN_PER_ACCOUNT,
-    LOGIN_PER_ADDRESS,
     RESET_PER_ACCOUNT,
     RESET_PER_ADDRESS,
-    SIGNUP_PER_ACCOUNT,
-    SIGNUP_PER_ADDRESS,
     throttle,
 )
 from xentri.kernel.db.tenant import user_transaction
@@ -86,34 +82,8 @@ def _session_read(
     "/signup", status_code=status.HTTP_201_CREATED, summary="Create an account and sign in"
 )
 async def signup(request: Request, response: Response, signup_in: SignupIn) -> SessionRead:
-    await throttle(
-        request,
-        action="signup",
-        account=signup_in.email,
-        per_account=SIGNUP_PER_ACCOUNT,
-        per_address=SIGNUP_PER_ADDRESS,
-    )
+    user_id, session_id, token = await sign_in.sign_up(request, signup_in)
     async with account_scope(request) as tx:
-        user_id = await accounts.signup(
-            tx=tx,
-            signup_in=accounts.SignupIn(
-                email=signup_in.email,
-                password=signup_in.password,
-                name=signup_in.name,
-                preferred_language=signup_in.preferred_language,
-            ),
-            mailer=mailer_of(request),
-            base_url=base_url_of(request),
-        )
-        signed_in = await accounts.login(
-            tx=tx,
-            email=signup_in.email,
-            password=signup_in.password,
-            ip=_ip(request),
-            user_agent=request.headers.get("user-agent"),
-        )
-        assert signed_in is not None, "the account was created with this very password"
-        _, session_id, token = signed_in
         user = await accounts.get_profile(tx=tx, user_id=user_id)
     set_session_cookie(request, response, token)
     return _session_read(request, user, session_id, None)
@@ -121,30 +91,12 @@ async def signup(request: Request, response: Response, signup_in: SignupIn) -> S
 
 @auth_router.post("/login", summary="Sign in with email and password")
 async def login(request: Request, response: Response, login_in: LoginIn) -> SessionRead:
-    try:
-        await throttle(
-            request,
-            action="login",
-            account=login_in.email,
-            per_account=LOGIN_PER_ACCOUNT,
-            per_address=LOGIN_PER_ADDRESS,
-        )
-    except TooManyAttemptsError:
-        async with account_scope(request) as tx:
-            await accounts.record_throttled_login(tx=tx, ip=_ip(request))
-        raise
-    async with account_scope(request) as tx:
-        signed_in = await accounts.login(
-            tx=tx,
-            email=login_in.email,
-            password=login_in.password,
-            ip=_ip(request),
-            user_agent=request.headers.get("user-agent"),
-        )
-        user = await accounts.get_profile(tx=tx, user_id=signed_in[0]) if signed_in else None
+    signed_in = await sign_in.log_in(request, login_in)
     if signed_in is None:
         raise InvalidCredentialsError("Check them and try again.")
-    _, session_id, token = signed_in
+    user_id, session_id, token = signed_in
+    async with account_scope(request) as tx:
+        user = await accounts.get_profile(tx=tx, user_id=user_id)
     set_session_cookie(request, response, token)
     return _session_read(request, user, session_id, None)
 
@@ -371,10 +323,6 @@ def _org_read(row: Any, role: Any) -> OrgRead:
         role=role,
         created_at=row.created_at,
     )
-
-
-def _ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 routers = (

@@ -6,24 +6,15 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from xentri.identity import accounts
+from xentri.identity import sign_in
 from xentri.identity.errors import EmailTakenError, TooManyAttemptsError, WeakPasswordError
 from xentri.identity.http import (
     account_scope,
-    base_url_of,
     clear_session_cookie,
-    mailer_of,
     set_session_cookie,
 )
 from xentri.identity.schemas import LoginIn, SignupIn
 from xentri.identity.sessions import revoke_session
-from xentri.identity.throttle import (
-    LOGIN_PER_ACCOUNT,
-    LOGIN_PER_ADDRESS,
-    SIGNUP_PER_ACCOUNT,
-    SIGNUP_PER_ADDRESS,
-    throttle,
-)
 from xentri.shell import messages
 from xentri.shell.forms import Form, field_errors, read_form
 from xentri.shell.i18n import N_
@@ -87,35 +78,8 @@ async def signup_submit(request: Request, visitor: CurrentVisitor) -> Response:
 
 async def _sign_up(request: Request, signup_in: SignupIn) -> str:
     """Create the account and its first session in one transaction: all of it, or nothing."""
-    await throttle(
-        request,
-        action="signup",
-        account=signup_in.email,
-        per_account=SIGNUP_PER_ACCOUNT,
-        per_address=SIGNUP_PER_ADDRESS,
-    )
-    async with account_scope(request) as tx:
-        await accounts.signup(
-            tx=tx,
-            signup_in=accounts.SignupIn(
-                email=signup_in.email,
-                password=signup_in.password,
-                name=signup_in.name,
-                preferred_language=signup_in.preferred_language,
-            ),
-            mailer=mailer_of(request),
-            base_url=base_url_of(request),
-        )
-        signed_in = await accounts.login(
-            tx=tx,
-            email=signup_in.email,
-            password=signup_in.password,
-            ip=_ip(request),
-            user_agent=request.headers.get("user-agent"),
-        )
-        if signed_in is None:  # the account was made with this very password a moment ago
-            raise RuntimeError("a new account could not sign in")
-    return signed_in[2]
+    _user_id, _session_id, token = await sign_in.sign_up(request, signup_in)
+    return token
 
 
 def _signup(request: Request, visitor: Visitor, form: Form, *, status: int = 200) -> Response:
@@ -158,26 +122,7 @@ async def login_submit(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 async def _log_in(request: Request, login_in: LoginIn) -> str | None:
-    try:
-        await throttle(
-            request,
-            action="login",
-            account=login_in.email,
-            per_account=LOGIN_PER_ACCOUNT,
-            per_address=LOGIN_PER_ADDRESS,
-        )
-    except TooManyAttemptsError:
-        async with account_scope(request) as tx:
-            await accounts.record_throttled_login(tx=tx, ip=_ip(request))
-        raise
-    async with account_scope(request) as tx:
-        signed_in = await accounts.login(
-            tx=tx,
-            email=login_in.email,
-            password=login_in.password,
-            ip=_ip(request),
-            user_agent=request.headers.get("user-agent"),
-        )
+    signed_in = await sign_in.log_in(request, login_in)
     return signed_in[2] if signed_in else None
 
 
@@ -197,7 +142,3 @@ async def logout(request: Request, visitor: CurrentVisitor) -> Response:
     response = redirect(request, "/login", notice="signed_out")
     clear_session_cookie(response)
     return response
-
-
-def _ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
