@@ -18,15 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import UUID
 
-from xentri.kernel.db.metadata import metadata
-
-
-def _timestamps() -> list[Column[object]]:
-    return [
-        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    ]
-
+from xentri.kernel.db.metadata import metadata, timestamp_columns
 
 users = Table(
     "users",
@@ -40,7 +32,7 @@ users = Table(
     Column("avatar_url", String(500), nullable=True),
     Column("preferred_language", String(5), nullable=False, server_default="en"),
     Column("disabled_at", DateTime(timezone=True), nullable=True),
-    *_timestamps(),
+    *timestamp_columns(),
     Index("uq_users_email_lower", text("lower(email)"), unique=True),
 )
 
@@ -103,7 +95,7 @@ organizations = Table(
     # Set by Xentri staff, never by the org: they weight the org's roadmap votes (catalog).
     Column("is_paying", Boolean, nullable=False, server_default=false()),
     Column("churn_risk", Boolean, nullable=False, server_default=false()),
-    *_timestamps(),
+    *timestamp_columns(),
     CheckConstraint("org_id = id", name="org_id_is_id"),
 )
 
@@ -121,7 +113,7 @@ memberships = Table(
         "user_id", UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False
     ),
     Column("role", String(10), nullable=False),
-    *_timestamps(),
+    *timestamp_columns(),
     UniqueConstraint("org_id", "user_id", name="uq_memberships_org_id_user_id"),
     Index("ix_memberships_user_id", "user_id"),
 )
@@ -144,7 +136,7 @@ invitations = Table(
     Column("accepted_at", DateTime(timezone=True), nullable=True),
     Column("accepted_by", UUID(as_uuid=True), nullable=True),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
-    *_timestamps(),
+    *timestamp_columns(),
     Index("ix_invitations_org_id", "org_id"),
 )
 
@@ -166,6 +158,6 @@ api_keys = Table(
     Column("last_used_at", DateTime(timezone=True), nullable=True),
     Column("expires_at", DateTime(timezone=True), nullable=True),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
-    *_timestamps(),
+    *timestamp_columns(),
     Index("ix_api_keys_org_id", "org_id"),
 )

@@ -11,19 +11,10 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy.dialects.postgresql import UUID
 
-from xentri.kernel.db.metadata import metadata
-
-
-def _timestamps() -> list[Column[object]]:
-    return [
-        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    ]
-
+from xentri.kernel.db.metadata import metadata, timestamp_columns
 
 # Per person, like users and sessions: the wizard runs before any org exists.
 onboarding_progress = Table(
@@ -37,7 +28,7 @@ onboarding_progress = Table(
     Column("created_org_id", UUID(as_uuid=True), nullable=True),
     Column("browser_time_zone", String(64), nullable=True),
     Column("completed_at", DateTime(timezone=True), nullable=True),
-    *_timestamps(),
+    *timestamp_columns(),
 )
 
 notification_preferences = Table(
@@ -50,7 +41,7 @@ notification_preferences = Table(
     Column("kind", String(40), nullable=False),
     Column("email", Boolean, nullable=False),
     Column("in_app", Boolean, nullable=False),
-    *_timestamps(),
+    *timestamp_columns(),
     UniqueConstraint("user_id", "kind", name="uq_notification_preferences_user_id_kind"),
 )
 
@@ -66,5 +57,5 @@ org_preferences = Table(
         unique=True,
     ),
     Column("date_format", String(20), nullable=False, server_default="medium"),
-    *_timestamps(),
+    *timestamp_columns(),
 )

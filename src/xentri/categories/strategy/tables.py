@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -14,19 +13,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from xentri.kernel.db.metadata import metadata
-
-
-def _timestamps() -> list[Column[object]]:
-    return [
-        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    ]
-
+from xentri.kernel.db.metadata import metadata, timestamp_columns
 
 brief_flows = Table(
     "brief_flows",
@@ -39,7 +29,7 @@ brief_flows = Table(
     # What the interview knows and the question it asked last (the offline engine's state), so
     # the conversation resumes after the browser closes.
     Column("interview", JSONB(none_as_null=True), nullable=True),
-    *_timestamps(),
+    *timestamp_columns(),
 )
 
 brief_versions = Table(
@@ -51,7 +41,7 @@ brief_versions = Table(
     Column("document", JSONB, nullable=False),
     Column("changed_sections", JSONB, nullable=False),
     Column("approved_by", UUID(as_uuid=True), nullable=False),
-    *_timestamps(),
+    *timestamp_columns(),
     UniqueConstraint("org_id", "version", name="uq_brief_versions_org_id_version"),
 )
 
@@ -63,7 +53,7 @@ brief_messages = Table(
     Column("role", String(10), nullable=False),  # owner | copilot
     Column("content", Text, nullable=False),
     Column("language", String(5), nullable=False),
-    *_timestamps(),
+    *timestamp_columns(),
     Index("ix_brief_messages_org_id_created_at", "org_id", "created_at"),
 )
 
@@ -77,7 +67,7 @@ objectives = Table(
     # The Brief goal it pursues, by its statement (goals have no id of their own in the Brief).
     Column("brief_goal", String(500), nullable=True),
     Column("due_on", Date, nullable=True),
-    *_timestamps(),
+    *timestamp_columns(),
     Index("ix_strategy_objectives_org_id_created_at", "org_id", "created_at"),
 )
 
@@ -97,7 +87,7 @@ key_results = Table(
     Column("start_value", Numeric(18, 4), nullable=False),
     Column("target_value", Numeric(18, 4), nullable=False),
     Column("current_value", Numeric(18, 4), nullable=False),
-    *_timestamps(),
+    *timestamp_columns(),
     Index("ix_strategy_key_results_org_id", "org_id"),
     Index("ix_strategy_key_results_objective_id", "objective_id"),
 )
@@ -114,6 +104,6 @@ decisions = Table(
     Column("outcome", Text, nullable=True),
     Column("decided_on", Date, nullable=False),
     Column("decided_by", UUID(as_uuid=True), nullable=False),
-    *_timestamps(),
+    *timestamp_columns(),
     Index("ix_strategy_decisions_org_id_decided_on", "org_id", "decided_on"),
 )

@@ -25,6 +25,15 @@ NAMING = {
 
 metadata = MetaData(naming_convention=NAMING)
 
+
+def timestamp_columns() -> list[Column[object]]:
+    """`created_at` and `updated_at`, as every tenant table has them (DESIGN §4)."""
+    return [
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    ]
+
+
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,
