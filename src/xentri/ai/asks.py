@@ -26,7 +26,6 @@ from xentri.kernel.events.envelope_rows import field_text
 REPLY_TTL_SECONDS = 300
 _READ_BLOCK_MS = 200
 _ALIVE_CHECK_SECONDS = 1.0
-_UNAVAILABLE = "Your assistant is temporarily unavailable. You can keep working; try again shortly."
 ASKS_MAXLEN = 10_000
 
 
@@ -101,11 +100,11 @@ async def read_reply(
     while True:
         now = loop.time()
         if now > deadline:
-            raise ModelUnavailableError(_UNAVAILABLE)
+            raise ModelUnavailableError()
         if worker_alive is not None and now > next_check:
             next_check = now + _ALIVE_CHECK_SECONDS
             if not await worker_alive():
-                raise ModelUnavailableError(_UNAVAILABLE)
+                raise ModelUnavailableError()
         try:
             response: Any = await redis.xread({stream: last}, count=100, block=_READ_BLOCK_MS)
         except RedisTimeoutError:

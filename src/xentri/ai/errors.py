@@ -6,13 +6,19 @@ from datetime import datetime
 
 from xentri.kernel.errors import DomainError
 
+UNAVAILABLE = "Your assistant is temporarily unavailable. You can keep working; try again shortly."
+
 
 class ModelUnavailableError(DomainError):
-    """The model provider failed (timeout, 429, 5xx, malformed output) after its retries."""
+    """The model provider failed (timeout, 429, 5xx, malformed output) after its retries, or
+    the worker answering went silent."""
 
     status = 503
     code = "assistant-unavailable"
     title = "Assistant unavailable"
+
+    def __init__(self, detail: str = UNAVAILABLE, **extensions: object) -> None:
+        super().__init__(detail, **extensions)
 
 
 class BudgetExhaustedError(DomainError):

@@ -212,9 +212,7 @@ class AgentRunner:
             model=choice.model,
             error=f"{type(exc).__name__}: {exc}",
         )
-        return ModelUnavailableError(
-            "Your assistant is temporarily unavailable. You can keep working; try again shortly."
-        )
+        return ModelUnavailableError()
 
 
 def _offline(request: AgentRequest) -> contextlib.AbstractContextManager[None]:

@@ -197,7 +197,7 @@ class AgentWorker:
             await write_reply(self.redis, ask.id, ReplyItem("error", data=_problem(exc)))
         except Exception:  # the asker must hear back; the trace goes to the log
             log.exception("ask_failed")
-            unavailable = ModelUnavailableError("Your assistant is temporarily unavailable.")
+            unavailable = ModelUnavailableError()
             await write_reply(self.redis, ask.id, ReplyItem("error", data=_problem(unavailable)))
         finally:
             structlog.contextvars.unbind_contextvars("org_id", "ask_id")

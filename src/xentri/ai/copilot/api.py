@@ -194,9 +194,7 @@ async def _start(request: Request, category: str, ask_: Ask) -> AsyncIterator[Re
     try:
         await send_ask(redis, category, ask_)
     except RedisError as exc:
-        raise ModelUnavailableError(
-            "Your assistant is temporarily unavailable. You can keep working; try again shortly."
-        ) from exc
+        raise ModelUnavailableError() from exc
     settings: AiSettings = request.app.state.ai_settings
     reply = read_reply(
         redis,
