@@ -129,6 +129,9 @@ async def add_key_result(
             start_value=start,
             target_value=target,
             current_value=current,
+            # The wall clock, not now(): key results added in one transaction keep the order
+            # they were given in (now() is the same for all of them).
+            created_at=func.clock_timestamp(),
         )
     )
     return key_result_id
