@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.support.db import as_org
@@ -247,6 +249,45 @@ async def test_language_and_region_save_the_persons_language_and_the_orgs_region
         "select preferred_language from users where email = %s", (email,)
     ).fetchone()[0]
     assert language == "es"
+
+
+async def test_dates_on_pages_follow_the_orgs_time_zone_and_date_format(
+    make_app, client_for, owner_conn
+):
+    app = make_app()
+    client = client_for(app)
+    email = await owner_with_org(client)
+    org_id = org_of(owner_conn, email)
+    token = await form_token(client, "/settings/region")
+    await client.post(
+        "/settings/region",
+        data={
+            "csrf_token": token,
+            "language": "en",
+            "time_zone": "Asia/Tokyo",
+            "date_format": "yyyy-MM-dd",
+            "currency": "EUR",
+        },
+    )
+    await client.post(
+        "/settings/team/invite",
+        data={"csrf_token": token, "email": "kenji@example.com", "role": "member"},
+    )
+
+    page = await client.get("/settings/team")
+    member = await member_in(lambda: app, client_for, owner_conn, org_id, role="admin")
+    members_page = await member.get("/settings/team")
+
+    with as_org(owner_conn, org_id):
+        expires = owner_conn.execute(
+            "select expires_at from invitations where email = 'kenji@example.com'"
+        ).fetchone()[0]
+    tokyo = expires.astimezone(ZoneInfo("Asia/Tokyo"))
+    clock = f"{tokyo.hour % 12 or 12}:{tokyo:%M:%S}\u202f{'AM' if tokyo.hour < 12 else 'PM'}"
+    shown = f"until {tokyo:%Y-%m-%d}, {clock}"
+    assert shown in page.text
+    # Another member of the org reads the org's clock too, not their own default.
+    assert shown in members_page.text
 
 
 async def test_a_member_sets_their_language_but_not_the_orgs_region(

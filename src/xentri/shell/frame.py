@@ -13,6 +13,8 @@ from starlette.responses import Response
 from xentri.identity import orgs
 from xentri.identity.http import engine_of
 from xentri.kernel.db.tenant import user_transaction
+from xentri.shell.formatting import DEFAULT_REGION, Region
+from xentri.shell.org_preferences import date_format_of
 from xentri.shell.templating import redirect
 from xentri.shell.visitor import Visitor
 
@@ -21,6 +23,9 @@ from xentri.shell.visitor import Visitor
 class Frame:
     orgs: list[Any]
     current: Any | None
+    # How the current org writes dates and money; `render` hands it to the |date, |datetime
+    # and |money filters of the page.
+    region: Region = DEFAULT_REGION
 
     @property
     def current_id(self) -> uuid.UUID | None:
@@ -28,13 +33,24 @@ class Frame:
 
 
 async def load_frame(request: Request, visitor: Visitor) -> Frame:
-    async with user_transaction(engine_of(request), visitor.user_id) as tx:
-        rows = await orgs.my_orgs(tx=tx, user_id=visitor.user_id)
     active = visitor.caller.active_org_id
-    # No active org yet (a fresh login): show the first one, as the API's gate would need one
-    # chosen; switching makes the choice explicit.
-    current = next((row for row in rows if row.id == active), rows[0] if rows else None)
-    return Frame(orgs=rows, current=current)
+    engine = engine_of(request)
+    date_format: str | None = None
+    async with user_transaction(engine, visitor.user_id, org_id=active) as tx:
+        rows = await orgs.my_orgs(tx=tx, user_id=visitor.user_id)
+        # No active org yet (a fresh login): show the first one, as the API's gate would need
+        # one chosen; switching makes the choice explicit.
+        current = next((row for row in rows if row.id == active), rows[0] if rows else None)
+        # The org's own tables are read only for an org the membership rows just vouched for.
+        if current is not None and current.id == active:
+            date_format = await date_format_of(tx=tx, org_id=current.id)
+    if current is None:
+        return Frame(orgs=rows, current=None)
+    if date_format is None:
+        async with user_transaction(engine, visitor.user_id, org_id=current.id) as tx:
+            date_format = await date_format_of(tx=tx, org_id=current.id)
+    region = Region(time_zone=current.time_zone, date_format=date_format, currency=current.currency)
+    return Frame(orgs=rows, current=current, region=region)
 
 
 def to_login(request: Request) -> Response:

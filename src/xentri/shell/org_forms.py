@@ -7,9 +7,10 @@ from fastapi import Request, Response
 from pydantic import ValidationError
 
 from xentri.kernel.i18n import supported_language
+from xentri.shell.formatting import DATE_FORMATS
 from xentri.shell.forms import field_errors
 from xentri.shell.i18n import LANG_COOKIE, LANG_COOKIE_MAX_AGE, N_
-from xentri.shell.region import CURRENCIES, DATE_FORMATS, known_time_zone
+from xentri.shell.region import CURRENCIES, known_time_zone
 from xentri.shell.visitor import Visitor
 
 _PROFILE_REQUIRED = {"name": N_("Enter your name.")}

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from xentri.identity.orgs import OrgContext
 from xentri.identity.permissions import Permission
-from xentri.shell.region import DATE_FORMATS
+from xentri.shell.formatting import DATE_FORMATS
 from xentri.shell.tables import org_preferences
 
 

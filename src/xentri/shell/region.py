@@ -12,6 +12,13 @@ from babel.core import get_global
 from babel.dates import format_date
 from babel.numbers import get_currency_name, get_territory_currencies
 
+from xentri.shell.formatting import (
+    DATE_FORMATS,
+    DEFAULT_CURRENCY,
+    DEFAULT_TIME_ZONE,
+    Region,
+    date_in,
+)
 from xentri.shell.i18n import LANGUAGE_NAMES, N_
 from xentri.shell.visitor import Visitor
 
@@ -38,11 +45,6 @@ CURRENCIES = (
     "USD", "MXN", "COP", "CLP", "ARS", "PEN", "BRL", "GTQ", "CRC", "DOP", "UYU", "BOB", "PYG",
     "HNL", "NIO", "PAB", "VES", "CAD", "EUR", "GBP",
 )  # fmt: skip
-DEFAULT_CURRENCY = "USD"
-DEFAULT_TIME_ZONE = "UTC"
-
-# Babel (CLDR) patterns; "medium" is the language's own way of writing a date.
-DATE_FORMATS = ("medium", "dd/MM/yyyy", "MM/dd/yyyy", "yyyy-MM-dd")
 _SAMPLE_DAY = date(2026, 3, 14)
 _ZONE_AREAS = (
     "Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/",
@@ -69,8 +71,8 @@ def date_format_choices(lang: str) -> list[tuple[str, str]]:
     return [(fmt, format_date(_SAMPLE_DAY, fmt, locale=lang)) for fmt in DATE_FORMATS]
 
 
-def format_day(value: date, fmt: str, lang: str) -> str:
-    return format_date(value, fmt if fmt in DATE_FORMATS else "medium", locale=lang)
+def format_day(value: date, date_format: str, lang: str) -> str:
+    return date_in(value, lang, region=Region(date_format=date_format))
 
 
 def currency_for(*, time_zone: str | None, accept_language: str | None) -> str:

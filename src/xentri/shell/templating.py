@@ -5,13 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    PackageLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from xentri.kernel.i18n import SUPPORTED_LANGUAGES, Catalogs
 from xentri.shell import csrf
 from xentri.shell.assets import Assets
-from xentri.shell.formatting import datetime_in, money_in, number_in
+from xentri.shell.formatting import (
+    DEFAULT_REGION,
+    Region,
+    date_in,
+    datetime_in,
+    money_in,
+    number_in,
+)
 from xentri.shell.i18n import LANGUAGE_NAMES
 from xentri.shell.navigation import (
     ROLE_NAMES,
@@ -31,13 +47,18 @@ _HTMX_CACHE = "private, max-age=10"
 
 
 class Renderer:
-    def __init__(self, catalogs: Catalogs, assets: Assets) -> None:
-        self.envs = {lang: self._env(lang, catalogs, assets) for lang in SUPPORTED_LANGUAGES}
+    def __init__(
+        self, catalogs: Catalogs, assets: Assets, template_packages: tuple[str, ...] = ()
+    ) -> None:
+        loader = template_loader(template_packages)
+        self.envs = {
+            lang: self._env(lang, catalogs, assets, loader) for lang in SUPPORTED_LANGUAGES
+        }
 
     @staticmethod
-    def _env(lang: str, catalogs: Catalogs, assets: Assets) -> Environment:
+    def _env(lang: str, catalogs: Catalogs, assets: Assets, loader: BaseLoader) -> Environment:
         env = Environment(
-            loader=PackageLoader("xentri.shell", "templates"),
+            loader=loader,
             autoescape=select_autoescape(["html"]),
             undefined=StrictUndefined,
             extensions=["jinja2.ext.i18n"],
@@ -56,13 +77,57 @@ class Renderer:
             status_messages=STATUS_MESSAGES,
             status_tones=STATUS_TONES,
         )
-        env.filters["datetime"] = lambda value, fmt="medium": datetime_in(value, lang, fmt)
+
+        # The language is the environment's; the org's time zone, date format and currency are
+        # the page's (`region`, put in the context by `render`), so one environment per
+        # language serves every org.
+        @pass_context
+        def datetime_filter(ctx: Context, value: Any, fmt: str = "medium") -> str:
+            return datetime_in(value, lang, fmt, region=region_of(ctx))
+
+        @pass_context
+        def date_filter(ctx: Context, value: Any, fmt: str = "medium") -> str:
+            return date_in(value, lang, fmt, region=region_of(ctx))
+
+        @pass_context
+        def money_filter(ctx: Context, minor: Any, currency: str | None = None) -> str:
+            return money_in(minor, currency or region_of(ctx).currency, lang)
+
+        env.filters["datetime"] = datetime_filter
+        env.filters["date"] = date_filter
+        env.filters["money"] = money_filter
         env.filters["number"] = lambda value: number_in(value, lang)
-        env.filters["money"] = lambda minor, currency: money_in(minor, currency, lang)
         return env
 
     def render(self, lang: str, template: str, context: dict[str, Any]) -> str:
         return self.envs[lang].get_template(template).render(context)
+
+
+def template_loader(packages: tuple[str, ...]) -> BaseLoader:
+    """The shell's templates, then each category's `templates/` (its views own their pages and
+    extend the shell's frame and macros). A category keeps its pages under a folder named after
+    it (`strategy/brief.html`), so no two packages offer the same name."""
+    return ChoiceLoader(
+        [
+            PackageLoader("xentri.shell", "templates"),
+            *(PackageLoader(package, "templates") for package in packages),
+        ]
+    )
+
+
+def region_of(ctx: Context) -> Region:
+    # A macro imported without context has no page variables: it formats as the default region.
+    region = ctx.get("region")
+    return region if isinstance(region, Region) else DEFAULT_REGION
+
+
+def page_region(context: dict[str, Any]) -> Region:
+    """The view's explicit `region`, else the current org's (from the frame), else UTC."""
+    explicit = context.get("region")
+    if isinstance(explicit, Region):
+        return explicit
+    frame_region = getattr(context.get("frame"), "region", None)
+    return frame_region if isinstance(frame_region, Region) else DEFAULT_REGION
 
 
 def is_htmx(request: Request) -> bool:
@@ -91,6 +156,7 @@ def render(
         "theme": theme if theme in _THEMES else None,
         **(context or {}),
     }
+    page["region"] = page_region(page)
     html = request.app.state.shell.renderer.render(visitor.lang, template, page)
     response = HTMLResponse(html, status_code=status)
     response.headers["Content-Language"] = visitor.lang

@@ -22,16 +22,11 @@ from xentri.identity.schemas import OrgCreate, OrgUpdate, ProfileUpdate
 from xentri.identity.sessions import set_active_org
 from xentri.kernel.db.tenant import user_transaction
 from xentri.shell import onboarding
+from xentri.shell.formatting import DEFAULT_TIME_ZONE
 from xentri.shell.forms import Form, read_form
 from xentri.shell.frame import needs_sign_in
 from xentri.shell.org_forms import org_errors, profile_errors, region_errors, set_language_cookie
-from xentri.shell.region import (
-    DEFAULT_TIME_ZONE,
-    INDUSTRIES,
-    choices,
-    currency_for,
-    known_time_zone,
-)
+from xentri.shell.region import INDUSTRIES, choices, currency_for, known_time_zone
 from xentri.shell.templating import redirect, render
 from xentri.shell.visitor import CurrentVisitor, Visitor
 

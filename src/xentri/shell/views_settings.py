@@ -3,7 +3,6 @@ person's language; the org's time zone, date format and currency for those allow
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,7 +14,9 @@ from xentri.identity.errors import ForbiddenError
 from xentri.identity.http import account_scope, org_scope
 from xentri.identity.permissions import Permission
 from xentri.identity.schemas import OrgUpdate, ProfileUpdate
-from xentri.shell import notification_prefs, org_preferences
+from xentri.notifications import preferences as notification_prefs
+from xentri.shell import org_preferences
+from xentri.shell.formatting import today_in
 from xentri.shell.forms import Form, read_form
 from xentri.shell.frame import Frame, load_frame, needs_sign_in
 from xentri.shell.org_forms import profile_errors, region_errors, set_language_cookie
@@ -72,8 +73,7 @@ async def region_page(request: Request, visitor: CurrentVisitor) -> Response:
     values = {"language": visitor.lang, "time_zone": "", "currency": "", "date_format": ""}
     if frame.current is not None:
         values["time_zone"], values["currency"] = frame.current.time_zone, frame.current.currency
-        async with org_scope(request, visitor.caller, frame.current.id) as (tx, _ctx):
-            values["date_format"] = await org_preferences.date_format_of(tx=tx, org_id=_ctx.org_id)
+        values["date_format"] = frame.region.date_format
     return _region(request, visitor, frame, Form(values=values, csrf_ok=True))
 
 
@@ -119,7 +119,9 @@ def _region(
     context = {
         "form": form,
         "may_edit_org": allowed(frame, Permission.ORG_UPDATE),
-        "today": format_day(date.today(), form.values.get("date_format", ""), visitor.lang),
+        "today": format_day(
+            today_in(frame.region), form.values.get("date_format", ""), visitor.lang
+        ),
         **choices(visitor),
     }
     return settings_page(request, visitor, frame, "region", context, status=status)
