@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from xentri.ai.errors import ModelUnavailableError
+from xentri.contracts.brief import BriefSection
 from xentri.kernel.events.envelope_rows import field_text
 
 REPLY_TTL_SECONDS = 300
@@ -47,6 +48,7 @@ class Ask(BaseModel):
     prompt: str
     language: Literal["en", "es"] = "en"
     history: str | None = None  # pydantic-ai messages as JSON: a thread's earlier turns
+    brief_section: BriefSection | None = None  # what the asker was looking at (the widget)
     # A worker that picks the ask up later (it was down, the web process gave up) drops it.
     expires_at: datetime = Field(default_factory=lambda: datetime.now(UTC) + timedelta(seconds=120))
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from xentri.ai.registry import AgentRegistry
 from xentri.kernel.db.tenant import tenant_transaction
 from xentri.kernel.events.tables import system_events
 
@@ -33,17 +34,39 @@ class EventLine:
         return f"- {self.occurred_at:%Y-%m-%d %H:%M} UTC {self.type} {payload}"
 
 
+def followed_event_types(registry: AgentRegistry, scope: str) -> frozenset[str] | None:
+    """The event types a scope's agents follow: its category's subscriptions; None (every
+    event) for the strategy scope, which sees the whole business."""
+    if scope == "strategy":
+        return None
+    category = registry.copilot_for_scope(scope).category
+    return frozenset(
+        event_type for agent in registry.for_category(category) for event_type in agent.subscribes
+    )
+
+
 @dataclass(frozen=True)
 class ScopeContext:
     scope: str
     brief: str | None  # the Universal Brief as text; None until the Strategy interview is done
     events: tuple[EventLine, ...]
+    # The Brief section on the owner's screen when they asked (the copilot widget sends it).
+    brief_section: str | None = None
 
     def as_prompt(self) -> str:
+        parts = []
+        if self.brief_section is not None:
+            parts.append(
+                "## Where the owner is\n"
+                f'They are looking at the Brief\'s "{self.brief_section}" section: a question '
+                "that names no other subject is about that section."
+            )
         if not self.events:
-            return f"## Recent activity ({self.scope})\nNothing has happened here yet."
-        lines = "\n".join(event.render() for event in self.events)
-        return f"## Recent activity ({self.scope}), newest first\n{lines}"
+            parts.append(f"## Recent activity ({self.scope})\nNothing has happened here yet.")
+        else:
+            lines = "\n".join(event.render() for event in self.events)
+            parts.append(f"## Recent activity ({self.scope}), newest first\n{lines}")
+        return "\n\n".join(parts)
 
 
 async def scope_context(

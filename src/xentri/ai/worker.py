@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from xentri.ai.asks import Ask, ReplyItem, asks_stream, write_reply
 from xentri.ai.config import AiSettings
-from xentri.ai.context import ScopeContext, scope_context
+from xentri.ai.context import ScopeContext, followed_event_types, scope_context
 from xentri.ai.errors import ModelUnavailableError
 from xentri.ai.heartbeat import HEARTBEAT_EVERY_SECONDS, HEARTBEAT_TIMEOUT_SECONDS, beat
 from xentri.ai.memory import BriefSource, brief_text, current_persona, journal_reactions
@@ -158,12 +158,15 @@ class AgentWorker:
         try:
             agent = self.registry.copilot_for_scope(ask.scope)
             context = await scope_context(
-                self.engine, ask.org_id, ask.scope, event_types=self._followed(ask.scope)
+                self.engine,
+                ask.org_id,
+                ask.scope,
+                event_types=followed_event_types(self.registry, ask.scope),
             )
             brief = await brief_text(
                 redis=self.redis, engine=self.engine, org_id=ask.org_id, source=self.brief_source
             )
-            context = dataclasses.replace(context, brief=brief)
+            context = dataclasses.replace(context, brief=brief, brief_section=ask.brief_section)
             async with tenant_transaction(self.engine, ask.org_id) as tx:
                 persona = await current_persona(tx=tx, agent_id=agent.id)
             prompt = compose_prompt(
@@ -201,16 +204,6 @@ class AgentWorker:
             await write_reply(self.redis, ask.id, ReplyItem("error", data=_problem(unavailable)))
         finally:
             structlog.contextvars.unbind_contextvars("org_id", "ask_id")
-
-    def _followed(self, scope: str) -> frozenset[str] | None:
-        """The event types the scope's agents follow; None (all) for the strategy scope."""
-        if scope == "strategy":
-            return None
-        return frozenset(
-            event_type
-            for agent in self.registry.for_category(self.category)
-            for event_type in agent.subscribes
-        )
 
 
 def _done(reply: AgentReply, agent_id: str) -> ReplyItem:

@@ -18,10 +18,15 @@ from redis.exceptions import RedisError
 
 from xentri.ai.asks import Ask, ReplyItem, read_reply, send_ask
 from xentri.ai.config import AiSettings
+from xentri.ai.context import followed_event_types, scope_context
 from xentri.ai.copilot import threads
 from xentri.ai.copilot.schemas import (
+    AskContext,
     AskIn,
+    CopilotContextRead,
+    Language,
     MessageCreate,
+    RecentEvent,
     ThreadCreate,
     ThreadDetail,
     ThreadPage,
@@ -29,7 +34,8 @@ from xentri.ai.copilot.schemas import (
 )
 from xentri.ai.errors import AgentPlaneDownError, ModelUnavailableError
 from xentri.ai.heartbeat import plane_is_up
-from xentri.ai.registry import ScopeError, load_agent_registry
+from xentri.ai.registry import AgentSpec, ScopeError, load_agent_registry
+from xentri.contracts.brief import BriefSection
 from xentri.identity.http import CurrentCaller, engine_of, org_scope, requested_org
 from xentri.kernel.db.tenant import tenant_transaction
 from xentri.kernel.errors import DomainError
@@ -76,9 +82,41 @@ async def ask(request: Request, caller: CurrentCaller, scope: str, ask_in: AskIn
         scope=scope,
         prompt=ask_in.question,
         language=_language(request, ask_in.language),
+        brief_section=_brief_section(ask_in.context),
     )
     items = await _start(request, category, ask_)
     return _sse(items)
+
+
+# How many recent events the widget shows as "what the co-pilot sees" (the worker reads its own
+# copy when it answers, never the browser's).
+_CONTEXT_EVENTS = 5
+
+
+@router.get(
+    "/{scope}/context",
+    summary="Who answers at this scope and the recent events it reads with a question",
+)
+async def get_context(
+    request: Request, caller: CurrentCaller, scope: str, language: Language | None = None
+) -> CopilotContextRead:
+    agent = _agent_of(scope)
+    org_id = requested_org(request, caller)
+    async with org_scope(request, caller, org_id):
+        pass  # the member gate; the events are read in the org's own RLS transaction below
+    found = await scope_context(
+        engine_of(request),
+        org_id,
+        scope,
+        event_types=followed_event_types(load_agent_registry(), scope),
+        limit=_CONTEXT_EVENTS,
+    )
+    return CopilotContextRead(
+        scope=scope,
+        agent_id=agent.id,
+        agent_name=agent.name(_language(request, language)),
+        events=[RecentEvent(type=e.type, occurred_at=e.occurred_at) for e in found.events],
+    )
 
 
 @router.get("/{scope}/threads", summary="My conversations with this scope's copilot, newest first")
@@ -145,6 +183,7 @@ async def post_message(
         scope=thread.scope,
         prompt=message_in.content,
         language=_language(request, message_in.language),
+        brief_section=_brief_section(message_in.context),
         history=ModelMessagesTypeAdapter.dump_json(history).decode() if history else None,
     )
     items = await _start(request, _category_of(thread.scope), ask_)
@@ -172,10 +211,18 @@ async def post_message(
 
 
 def _category_of(scope: str) -> str:
+    return _agent_of(scope).category
+
+
+def _agent_of(scope: str) -> AgentSpec:
     try:
-        return load_agent_registry().copilot_for_scope(scope).category
+        return load_agent_registry().copilot_for_scope(scope)
     except (ScopeError, LookupError) as exc:
         raise UnknownScopeError(f"{scope!r} is not a copilot scope.") from exc
+
+
+def _brief_section(context: AskContext | None) -> BriefSection | None:
+    return context.brief_section if context is not None else None
 
 
 def _language(request: Request, chosen: str | None) -> Any:
