@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -32,8 +32,12 @@ def create_app(
     redis_url: str,
     routers: Iterable[APIRouter] = (),
     caller_middleware: Callable[[ASGIApp], ASGIApp] | None = None,
+    larger_bodies: Mapping[str, int] | None = None,
 ) -> FastAPI:
-    """Build the app; engines and clients are created here, never at import time."""
+    """Build the app; engines and clients are created here, never at import time.
+
+    `larger_bodies`: path prefixes whose routes take bodies over XENTRI_MAX_BODY_BYTES (and
+    bound them themselves)."""
     engine = create_engine(database_url, pool_size=settings.database_pool_size)
     redis = Redis.from_url(
         redis_url,
@@ -80,7 +84,7 @@ def create_app(
     if caller_middleware is not None:
         # Before both: tells rate limiting and idempotency whose request it is.
         app.add_middleware(caller_middleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, larger=larger_bodies)
     app.add_middleware(ErrorBoundaryMiddleware)
     app.add_middleware(metrics.MetricsMiddleware, metrics=app.state.http_metrics)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.environment == "production")
