@@ -13,7 +13,9 @@ from xentri.ai.memory.embeddings import (
     embedder_from_settings,
 )
 from xentri.ai.registry import AgentRegistry, RegistryError, load_agent_registry
+from xentri.brief_offerings import ApprovedBriefOfferings
 from xentri.catalog import api as catalog_api
+from xentri.categories.finance import api as finance_api
 from xentri.categories.strategy import api as strategy_api
 from xentri.identity import api as identity_api
 from xentri.identity import events as _identity_events  # noqa: F401 - registers the events
@@ -34,6 +36,7 @@ EVENT_MODULES = (
     "xentri.identity.invitation_events",
     "xentri.catalog.events",
     "xentri.categories.strategy.events",
+    "xentri.categories.finance.events",
 )
 
 
@@ -67,12 +70,15 @@ def compose(
             *catalog_api.routers,
             *copilot_api.routers,
             *strategy_api.routers,
+            *finance_api.routers,
             *shell_routers,
             *extra_routers,
         ),
         caller_middleware=CallerOrgMiddleware,
     )
     app.state.mailer = mailer_for(settings)
+    # Finance picks invoice lines from the approved Brief's offerings (when there is one).
+    app.state.finance_offerings = ApprovedBriefOfferings()
     install_shell(app)
     app.state.ai_settings = (
         ai_settings if ai_settings is not None else ai_settings_from_environment()

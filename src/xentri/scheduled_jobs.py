@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xentri.ai.memory import dreaming_job_for
+from xentri.categories.finance.overdue import overdue_job
 from xentri.composition import ai_settings_from_environment
 from xentri.kernel.events.ops import archive_dead_letters
 from xentri.kernel.scheduler.jobs import JobContext, JobSpec
@@ -20,4 +21,6 @@ def all_jobs(conns: Connections) -> list[JobSpec]:
         dreaming_job_for(
             engine=conns.app_engine, redis=conns.redis, settings=ai_settings_from_environment()
         ),
+        # Each org's newly overdue invoices, flagged once each, just after its midnight.
+        overdue_job(),
     ]
