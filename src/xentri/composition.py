@@ -26,6 +26,7 @@ from xentri.kernel.config import Settings
 from xentri.kernel.dataplane import DataPlane
 from xentri.kernel.errors import StartupError
 from xentri.kernel.http.app import create_app
+from xentri.notifications import api as notifications_api
 from xentri.shell import install_shell, shell_routers
 
 # Modules whose payload models make up the published event catalogue (`xentri schemas export`).
@@ -68,6 +69,7 @@ def compose(
         routers=(
             *identity_api.routers,
             *catalog_api.routers,
+            *notifications_api.routers,
             *copilot_api.routers,
             *strategy_api.routers,
             *finance_api.routers,

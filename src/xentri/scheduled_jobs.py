@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from xentri.ai.memory import dreaming_job_for
 from xentri.categories.finance.overdue import overdue_job
-from xentri.composition import ai_settings_from_environment
+from xentri.composition import ai_settings_from_environment, mailer_for
+from xentri.kernel.config import Settings
 from xentri.kernel.events.ops import archive_dead_letters
 from xentri.kernel.scheduler.jobs import JobContext, JobSpec
+from xentri.notifications.email_outbox import send_pending_emails
 from xentri.runtime import Connections
 
 
 def all_jobs(conns: Connections) -> list[JobSpec]:
     async def archive_dlq(_ctx: JobContext) -> None:
         await archive_dead_letters(system_engine=conns.system_engine, redis=conns.redis)
+
+    settings = Settings()
+    mailer = mailer_for(settings)
+    base_url = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+
+    async def notification_emails(_ctx: JobContext) -> None:
+        await send_pending_emails(engine=conns.system_engine, mailer=mailer, base_url=base_url)
 
     return [
         # Idempotent by nature: a repeat after a crash finds nothing more to archive.
@@ -21,6 +30,9 @@ def all_jobs(conns: Connections) -> list[JobSpec]:
         dreaming_job_for(
             engine=conns.app_engine, redis=conns.redis, settings=ai_settings_from_environment()
         ),
+        # ADR-015: notifications' emails leave after their transaction committed, at most once
+        # each (a row is claimed before it is sent); a rerun finds nothing more to send.
+        JobSpec(name="notifications.email", schedule="* * * * *", handler=notification_emails),
         # Each org's newly overdue invoices, flagged once each, just after its midnight.
         overdue_job(),
     ]

@@ -1,16 +1,15 @@
-"""The shell's own tables: first-run progress and notification choices (per person), and the
-org's display preferences (tenant data, under row-level security like every org table)."""
+"""The shell's own tables: first-run progress (per person) and the org's display preferences
+(tenant data, under row-level security like every org table). Notification choices live with
+the notifications (xentri.notifications.tables)."""
 
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean,
     Column,
     DateTime,
     ForeignKey,
     String,
     Table,
-    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import UUID
 
@@ -29,20 +28,6 @@ onboarding_progress = Table(
     Column("browser_time_zone", String(64), nullable=True),
     Column("completed_at", DateTime(timezone=True), nullable=True),
     *timestamp_columns(),
-)
-
-notification_preferences = Table(
-    "notification_preferences",
-    metadata,
-    Column("id", UUID(as_uuid=True), primary_key=True),
-    Column(
-        "user_id", UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-    ),
-    Column("kind", String(40), nullable=False),
-    Column("email", Boolean, nullable=False),
-    Column("in_app", Boolean, nullable=False),
-    *timestamp_columns(),
-    UniqueConstraint("user_id", "kind", name="uq_notification_preferences_user_id_kind"),
 )
 
 org_preferences = Table(

@@ -1,17 +1,18 @@
 """Which notices a person wants, per kind and channel (email, in the app). Notifications read
-these when they are sent; an unset kind uses its default."""
+these when they are sent; an unset kind uses its default. The shell's settings page edits them."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from xentri.shell.i18n import N_
-from xentri.shell.tables import notification_preferences
+from xentri.notifications.messages import N_
+from xentri.notifications.tables import notification_preferences
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ KINDS = {
     "billing": N_("Invoices paid or overdue"),
     "sales": N_("New leads and deals"),
     "security": N_("Security: new sign-ins and API keys"),
+    "product_updates": N_("Modules you voted for: status changes"),
 }
 DEFAULTS = {
     "pulse_digest": Choice(email=True, in_app=True),
@@ -35,7 +37,9 @@ DEFAULTS = {
     "billing": Choice(email=True, in_app=True),
     "sales": Choice(email=False, in_app=True),
     "security": Choice(email=True, in_app=True),
+    "product_updates": Choice(email=True, in_app=True),
 }
+Channel = Literal["email", "in_app"]
 
 
 async def preferences_for(*, tx: AsyncSession, user_id: uuid.UUID) -> dict[str, Choice]:
@@ -75,7 +79,27 @@ async def save_preferences(
         )
 
 
-async def wants(*, tx: AsyncSession, user_id: uuid.UUID, kind: str, channel: str) -> bool:
+async def wants(*, tx: AsyncSession, user_id: uuid.UUID, kind: str, channel: Channel) -> bool:
     """Whether to send a notice of `kind` to this person by `channel` ("email" or "in_app")."""
     choice = (await preferences_for(tx=tx, user_id=user_id))[kind]
     return choice.email if channel == "email" else choice.in_app
+
+
+async def choices_of(
+    *, tx: AsyncSession, user_ids: list[uuid.UUID], kind: str
+) -> dict[uuid.UUID, Choice]:
+    """Each person's choice for one kind, in one query (a module may have many voters)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind: {kind}")
+    rows = await tx.execute(
+        select(
+            notification_preferences.c.user_id,
+            notification_preferences.c.email,
+            notification_preferences.c.in_app,
+        ).where(
+            notification_preferences.c.kind == kind,
+            notification_preferences.c.user_id.in_(user_ids),
+        )
+    )
+    stored = {row.user_id: Choice(email=row.email, in_app=row.in_app) for row in rows}
+    return {user_id: stored.get(user_id, DEFAULTS[kind]) for user_id in user_ids}
