@@ -30,7 +30,7 @@ def all_jobs(conns: Connections) -> list[JobSpec]:
         dreaming_job_for(
             engine=conns.app_engine, redis=conns.redis, settings=ai_settings_from_environment()
         ),
-        # ADR-015: notifications' emails leave after their transaction committed, at most once
+        # ADR 0017: notifications' emails leave after their transaction committed, at most once
         # each (a row is claimed before it is sent); a rerun finds nothing more to send.
         JobSpec(name="notifications.email", schedule="* * * * *", handler=notification_emails),
         # Each org's newly overdue invoices, flagged once each, just after its midnight.

@@ -1,5 +1,5 @@
 """The email outbox: notifications that asked for an email, sent after the transaction that
-made them has committed (ADR 0015).
+made them has committed (ADR 0017).
 
 A row is claimed (`sending`, committed) before its mail goes out and marked `sent` after, so a
 crash or a retry never sends one twice: at most once per person per event. A send the mail
