@@ -28,6 +28,7 @@ from xentri.kernel.errors import StartupError
 from xentri.kernel.http.app import create_app
 from xentri.notifications import api as notifications_api
 from xentri.shell import install_shell, shell_routers
+from xentri.shell import larger_bodies as shell_larger_bodies
 
 # Modules whose payload models make up the published event catalogue (`xentri schemas export`).
 EVENT_MODULES = (
@@ -77,6 +78,7 @@ def compose(
             *extra_routers,
         ),
         caller_middleware=CallerOrgMiddleware,
+        larger_bodies=shell_larger_bodies,
     )
     app.state.mailer = mailer_for(settings)
     # Finance picks invoice lines from the approved Brief's offerings (when there is one).

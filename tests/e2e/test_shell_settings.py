@@ -157,6 +157,21 @@ def test_settings_forms_and_confirmations_work_without_javascript(browser, live_
         assert page.get_by_text("Saved.").is_visible()
         assert page.get_by_label("Your name").input_value() == "Olga Ruiz"
 
+        # A photo over the app's 1 MiB body limit, sent without a script to stop it, gets the
+        # settings page back with the logo field's error (not the body limit's JSON)
+        page.goto(f"{live_server}/settings/organization")
+        photo = b"\xff\xd8\xff\xe0" + b"\0" * (2 * 1024 * 1024)
+        page.get_by_label("Upload a logo").set_input_files(
+            {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": photo}
+        )
+        page.get_by_role("button", name="Upload", exact=True).click()
+        page.wait_for_load_state("load")
+        assert page.get_by_role("heading", name="Logo").is_visible()
+        error = page.get_by_text("The file is too large. Use an image of at most 512 KB.")
+        assert error.is_visible()
+        assert page.get_by_label("Upload a logo").get_attribute("aria-invalid") == "true"
+        shot(page, "48-no-js-logo-too-large")
+
         # The confirmation opens in place when its link is followed
         page.goto(f"{live_server}/settings/danger")
         page.get_by_role("link", name="Delete the organization…").click()

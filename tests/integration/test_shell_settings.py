@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,9 +19,9 @@ SVG = (
 )
 
 
-async def owner_with_org(client, *, org: str = "Café Quetzal") -> str:
+async def owner_with_org(client, *, org: str = "Café Quetzal", language: str = "en") -> str:
     email = await sign_up_in_browser(client, name="Ana")
-    await finish_wizard(client, org=org)
+    await finish_wizard(client, org=org, language=language)
     return email
 
 
@@ -185,6 +186,59 @@ async def test_a_logo_that_is_not_a_plain_image_is_refused(
     assert response.status_code == 422
     assert message in response.text
     assert (await client.get(f"/orgs/{org_id}/logo")).status_code == 404
+
+
+async def test_a_logo_over_the_apps_body_limit_gets_the_page_back_with_a_field_error(
+    make_app, client_for, owner_conn
+):
+    # The app's body limit is 1 MiB: a 3 MiB photo from a form without scripts used to get
+    # the limit's bare JSON 413 instead of the settings page.
+    client = client_for(make_app())
+    email = await owner_with_org(client, language="es")
+    org_id = org_of(owner_conn, email)
+    token = await form_token(client, "/settings/organization")
+    photo = b"\xff\xd8\xff\xe0" + b"\x00" * (3 * 1024 * 1024)
+
+    response = await client.post(
+        "/settings/organization/logo",
+        data={"csrf_token": token},
+        files={"logo": ("foto.jpg", photo, "image/jpeg")},
+        headers={"accept": "text/html"},
+    )
+
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "El archivo es demasiado grande. Usa una imagen de 512 KB como máximo." in response.text
+    assert 'aria-invalid="true"' in response.text
+    # The organization form beside it still shows what is stored (a Save would keep it).
+    assert re.search(r'value="food"\s+selected', response.text)
+    assert re.search(r'value="2-10"\s+selected', response.text)
+    assert (await client.get(f"/orgs/{org_id}/logo")).status_code == 404
+
+
+async def test_the_body_limit_still_holds_for_the_api_and_for_a_huge_logo_form(
+    make_app, client_for, owner_conn
+):
+    client = client_for(make_app())
+    await owner_with_org(client)
+    token = await form_token(client, "/settings/organization")
+
+    api = await client.post(
+        "/api/v1/auth/login",
+        content=b'{"email": "' + b"a" * (2 * 1024 * 1024) + b'"}',
+        headers={"content-type": "application/json"},
+    )
+    huge = await client.post(
+        "/settings/organization/logo",
+        data={"csrf_token": token},
+        files={"logo": ("huge.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * (33 * 1024 * 1024))},
+    )
+
+    assert api.status_code == 413
+    assert api.headers["content-type"] == "application/problem+json"
+    assert api.json()["limit"] == 1024 * 1024
+    assert huge.status_code == 413
+    assert huge.json()["limit"] == 32 * 1024 * 1024
 
 
 async def test_a_member_cannot_upload_a_logo(make_app, client_for, owner_conn):

@@ -10,6 +10,12 @@ from __future__ import annotations
 import uuid
 
 MAX_LOGO_BYTES = 512 * 1024
+LOGO_FORM_PATH = "/settings/organization/logo"
+# The logo form's body limit, above the app's (XENTRI_MAX_BODY_BYTES, 1 MiB): a photo straight
+# off a phone gets the form back with a field error instead of the body limit's bare 413
+# problem. Memory stays bounded: Starlette spools a file part to disk past 1 MB and the route
+# reads at most MAX_LOGO_BYTES + 1 of it. Bodies beyond this still get the kernel's 413.
+LOGO_FORM_MAX_BYTES = 32 * 1024 * 1024
 
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),

@@ -21,7 +21,13 @@ from xentri.identity.schemas import OrgUpdate
 from xentri.kernel.storage import ObjectStorage
 from xentri.shell.forms import Form, read_form
 from xentri.shell.frame import Frame, load_frame, needs_sign_in
-from xentri.shell.logos import MAX_LOGO_BYTES, LogoRefusedError, logo_key, logo_type
+from xentri.shell.logos import (
+    LOGO_FORM_PATH,
+    MAX_LOGO_BYTES,
+    LogoRefusedError,
+    logo_key,
+    logo_type,
+)
 from xentri.shell.org_forms import org_errors
 from xentri.shell.region import INDUSTRIES, choices
 from xentri.shell.settings_common import allowed, refusal, settings_page
@@ -41,13 +47,8 @@ async def organization_page(request: Request, visitor: CurrentVisitor) -> Respon
     if (to_login := needs_sign_in(request, visitor)) is not None:
         return to_login
     frame = await load_frame(request, visitor)
-    org = frame.current
-    values = {
-        "name": org.name if org else "",
-        "industry": (org.industry or "") if org else "",
-        "size": (org.size or "") if org else "",
-    }
-    return await _organization(request, visitor, frame, Form(values=values, csrf_ok=True))
+    form = Form(values=_stored_values(frame), csrf_ok=True)
+    return await _organization(request, visitor, frame, form)
 
 
 @org_settings_pages.post("/settings/organization")
@@ -83,7 +84,7 @@ async def organization_submit(request: Request, visitor: CurrentVisitor) -> Resp
     return await _organization(request, visitor, frame, form, status=status)
 
 
-@org_settings_pages.post("/settings/organization/logo")
+@org_settings_pages.post(LOGO_FORM_PATH)
 async def logo_upload(request: Request, visitor: CurrentVisitor) -> Response:
     if (to_login := needs_sign_in(request, visitor)) is not None:
         return to_login
@@ -91,8 +92,9 @@ async def logo_upload(request: Request, visitor: CurrentVisitor) -> Response:
     form = await read_form(request, visitor, ())
     if frame.current is None:
         return redirect(request, "/settings/organization")
-    values = {"name": frame.current.name, "industry": "", "size": ""}
-    page_form = Form(values=values, csrf_ok=form.csrf_ok, form_error=form.form_error)
+    # The organization form beside it shows what is stored: a refused logo must not blank the
+    # industry and size that a later "Save" would then clear.
+    page_form = Form(values=_stored_values(frame), csrf_ok=form.csrf_ok, form_error=form.form_error)
     if not form.csrf_ok:
         return await _organization(request, visitor, frame, page_form, status=403)
     upload = (await request.form()).get("logo")
@@ -126,8 +128,7 @@ async def logo_remove(request: Request, visitor: CurrentVisitor) -> Response:
             ctx.require(Permission.ORG_UPDATE)
             await asyncio.to_thread(storage_of(request).delete, logo_key(ctx.org_id))
     except ForbiddenError as exc:
-        values = {"name": frame.current.name, "industry": "", "size": ""}
-        page_form = Form(values=values, csrf_ok=True)
+        page_form = Form(values=_stored_values(frame), csrf_ok=True)
         page_form.form_error, status = refusal(visitor, exc)
         return await _organization(request, visitor, frame, page_form, status=status)
     return redirect(request, "/settings/organization", notice="logo_removed")
@@ -157,6 +158,13 @@ async def logo(request: Request, visitor: CurrentVisitor, org_id: uuid.UUID) -> 
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(found.data, media_type=found.content_type, headers=headers)
+
+
+def _stored_values(frame: Frame) -> dict[str, str]:
+    org = frame.current
+    if org is None:
+        return {"name": "", "industry": "", "size": ""}
+    return {"name": org.name, "industry": org.industry or "", "size": org.size or ""}
 
 
 async def _organization(
