@@ -92,6 +92,25 @@ def test_invite_a_teammate_then_create_and_revoke_an_api_key(browser, live_serve
         page.wait_for_url(f"{live_server}/settings/integrations")
         assert page.get_by_text("API key revoked.").is_visible()
         assert page.request.get(f"{live_server}/api/v1/whoami", headers=bearer).status == 401
+
+        # Finally the teammate deletes their account: the dialog asks for their password
+        guest.goto(f"{live_server}/settings/danger")
+        guest.get_by_role("link", name="Delete my account…").click()
+        dialog = guest.get_by_role("dialog", name="Delete your account?")
+        dialog.get_by_label("Enter your password to confirm").fill("not my password")
+        dialog.get_by_role("button", name="Delete my account forever").click()
+        guest.wait_for_load_state("load")
+        dialog = guest.get_by_role("dialog", name="Delete your account?")
+        assert dialog.get_by_text("This is not your password.").is_visible()
+        assert dialog.get_by_label("Enter your password to confirm").input_value() == ""
+        shot(guest, "49-settings-delete-account-wrong-password")
+        assert serious_accessibility_problems(guest) == []
+        dialog.get_by_label("Enter your password to confirm").fill(PASSWORD)
+        dialog.get_by_role("button", name="Delete my account forever").click()
+        guest.wait_for_url(f"{live_server}/login")
+        assert guest.get_by_text("Your account was deleted. Goodbye.").is_visible()
+        page.goto(f"{live_server}/settings/team")
+        assert page.get_by_role("row", name="Bea").count() == 0
     finally:
         first.close()
         second.close()

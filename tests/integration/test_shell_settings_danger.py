@@ -1,5 +1,6 @@
 """Danger zone: the export holds every tenant table and nothing of another org; deleting an
-org removes its rows everywhere and records it; deleting an account never orphans an org."""
+org removes its rows everywhere and records it; deleting an account takes its password
+(throttled like log-ins; its email for an account without one) and never orphans an org."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import pool
 
 from tests.support.db import as_org
-from tests.support.identity import add_member
+from tests.support.identity import PASSWORD, add_member
 from tests.support.shell import finish_wizard, form_token, sign_up_in_browser
 from xentri.contracts.events import SYSTEM_ORG_ID
 from xentri.kernel.db.doctor import tenant_tables
@@ -208,25 +209,114 @@ async def test_an_admin_cannot_delete_the_org(make_app, client_for, owner_conn):
         assert owner_conn.execute("select count(*) from memberships").fetchone()[0] == 2
 
 
+def users_named(owner_conn, email: str) -> int:
+    return owner_conn.execute("select count(*) from users where email = %s", (email,)).fetchone()[0]
+
+
+async def test_deleting_an_account_asks_for_its_password(make_app, client_for):
+    client = client_for(make_app())
+    await owner_with_org(client, "Alfa")
+
+    page = await client.get("/settings/danger")
+
+    assert 'name="password" type="password"' in page.text
+    assert 'autocomplete="current-password"' in page.text
+    assert 'name="confirm_email"' not in page.text
+
+
 async def test_the_only_owner_cannot_delete_their_account(make_app, client_for, owner_conn):
     client = client_for(make_app())
     email = await owner_with_org(client, "Alfa")
     token = await form_token(client, "/settings/danger")
 
+    empty = await client.post(
+        "/settings/danger/delete-account", data={"csrf_token": token, "password": ""}
+    )
     wrong = await client.post(
-        "/settings/danger/delete-account", data={"csrf_token": token, "confirm_email": "nope"}
+        "/settings/danger/delete-account",
+        data={"csrf_token": token, "password": "not my password"},
     )
     refused = await client.post(
+        "/settings/danger/delete-account", data={"csrf_token": token, "password": PASSWORD}
+    )
+
+    assert empty.status_code == 422
+    assert "Enter your password." in empty.text
+    assert wrong.status_code == 422
+    assert "This is not your password." in wrong.text
+    assert "not my password" not in wrong.text  # a password is never sent back
+    assert refused.status_code == 409
+    assert "You are the only owner of Alfa." in refused.text
+    assert users_named(owner_conn, email) == 1
+
+
+async def test_the_typed_email_no_longer_deletes_an_account_that_has_a_password(
+    make_app, client_for, owner_conn
+):
+    app = make_app()
+    client = client_for(app)
+    email = await sign_up_in_browser(client, name="Ana")
+    token = await form_token(client, "/settings/danger")
+
+    response = await client.post(
         "/settings/danger/delete-account", data={"csrf_token": token, "confirm_email": email}
     )
 
-    assert wrong.status_code == 422
-    assert refused.status_code == 409
-    assert "You are the only owner of Alfa." in refused.text
-    assert (
-        owner_conn.execute("select count(*) from users where email = %s", (email,)).fetchone()[0]
-        == 1
+    assert response.status_code == 422
+    assert "Enter your password." in response.text
+    assert users_named(owner_conn, email) == 1
+
+
+async def test_wrong_passwords_are_throttled_like_log_ins(make_app, client_for, owner_conn):
+    # Guesses here and on the log-in page share one budget: 10 per account in 15 minutes.
+    app = make_app()
+    client = client_for(app)
+    email = await sign_up_in_browser(client, name="Ana")
+    token = await form_token(client, "/settings/danger")
+    wrong = {"csrf_token": token, "password": "guess"}
+
+    answers = [
+        (await client.post("/settings/danger/delete-account", data=wrong)).status_code
+        for _ in range(10)
+    ]
+    throttled = await client.post(
+        "/settings/danger/delete-account", data={"csrf_token": token, "password": PASSWORD}
     )
+    login = await client_for(app).post(
+        "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+    )
+
+    assert answers == [422] * 10
+    assert throttled.status_code == 429
+    assert "Too many attempts. Wait" in throttled.text
+    assert login.status_code == 429
+    assert users_named(owner_conn, email) == 1
+
+
+async def test_an_account_without_a_password_confirms_with_its_email(
+    make_app, client_for, owner_conn
+):
+    # An account made through single sign-on has no password to give: it types its email.
+    client = client_for(make_app())
+    email = await sign_up_in_browser(client, name="Ana")
+    owner_conn.execute("update users set password_hash = null where email = %s", (email,))
+    token = await form_token(client, "/settings/danger")
+    page = await client.get("/settings/danger")
+
+    wrong = await client.post(
+        "/settings/danger/delete-account", data={"csrf_token": token, "confirm_email": "nope"}
+    )
+    deleted = await client.post(
+        "/settings/danger/delete-account",
+        data={"csrf_token": token, "confirm_email": email.upper()},
+    )
+
+    assert 'name="confirm_email"' in page.text
+    assert 'name="password"' not in page.text
+    assert wrong.status_code == 422
+    assert "Type your email address exactly as shown to confirm." in wrong.text
+    assert deleted.status_code == 303
+    assert users_named(owner_conn, email) == 0
 
 
 async def test_an_account_is_deleted_once_another_owner_keeps_the_org(
@@ -245,7 +335,7 @@ async def test_an_account_is_deleted_once_another_owner_keeps_the_org(
     token = await form_token(client, "/settings/danger")
 
     response = await client.post(
-        "/settings/danger/delete-account", data={"csrf_token": token, "confirm_email": email}
+        "/settings/danger/delete-account", data={"csrf_token": token, "password": PASSWORD}
     )
     after = await client.get("/dashboard")
 

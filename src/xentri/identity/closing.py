@@ -1,5 +1,6 @@
-"""Closing an account: refused while the person is the only owner of an org (an org always
-keeps an owner); otherwise the account and everything hanging off it go in one transaction."""
+"""Closing an account: it takes the account's password (when it has one), and is refused while
+the person is the only owner of an org (an org always keeps an owner); otherwise the account
+and everything hanging off it go in one transaction."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from xentri.contracts.events import SYSTEM_ORG_ID, Actor
-from xentri.identity.errors import LastOwnerError
+from xentri.identity.errors import InvalidCredentialsError, LastOwnerError
 from xentri.identity.events import AccountDeleted
+from xentri.identity.passwords import verify_password
 from xentri.identity.tables import memberships, organizations, users
 from xentri.kernel.events.outbox import emit, new_event
 
@@ -58,8 +60,26 @@ async def orgs_only_owned_by(*, tx: AsyncSession, user_id: uuid.UUID) -> list[st
     return only
 
 
-async def delete_account(*, tx: AsyncSession, user_id: uuid.UUID) -> None:
-    """Delete the account; memberships, sessions, tokens and preferences go with it (cascades)."""
+async def has_password(*, tx: AsyncSession, user_id: uuid.UUID) -> bool:
+    """False for an account made through single sign-on that never chose a password."""
+    stored = (
+        await tx.execute(select(users.c.password_hash).where(users.c.id == user_id))
+    ).scalar_one_or_none()
+    return stored is not None
+
+
+async def delete_account(*, tx: AsyncSession, user_id: uuid.UUID, password: str | None) -> None:
+    """Delete the account; memberships, sessions, tokens and preferences go with it (cascades).
+
+    An account with a password must give it again: a session left open on a shared computer
+    is not enough to destroy the account. One made through single sign-on has none to give
+    (the caller confirms another way). Callers throttle the attempts like log-ins.
+    """
+    stored = (
+        await tx.execute(select(users.c.password_hash).where(users.c.id == user_id))
+    ).scalar_one_or_none()
+    if stored is not None and not verify_password(stored, password or ""):
+        raise InvalidCredentialsError("The password is not right.")
     orphaned = await orgs_only_owned_by(tx=tx, user_id=user_id)
     if orphaned:
         raise LastOwnerError(

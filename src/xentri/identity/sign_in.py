@@ -59,6 +59,18 @@ async def sign_up(request: Request, signup_in: SignupIn) -> SignedIn:
     return signed_in
 
 
+async def throttle_password_check(request: Request, *, email: str) -> None:
+    """A password typed again to confirm (closing the account) counts as a log-in attempt on
+    the same budget: a stolen session gets no more guesses than the log-in page gives."""
+    await throttle(
+        request,
+        action="login",
+        account=email,
+        per_account=LOGIN_PER_ACCOUNT,
+        per_address=LOGIN_PER_ADDRESS,
+    )
+
+
 async def log_in(request: Request, login_in: LoginIn) -> SignedIn | None:
     """Check the credentials (after the throttles) and open a session; None when they are wrong."""
     try:
