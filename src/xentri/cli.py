@@ -139,18 +139,23 @@ async def _serve_everything(settings: Settings, plane: Any) -> None:
     from xentri.runtime import run_agent_workers, run_consumers, run_relay, run_scheduler
     from xentri.subscriptions import all_subscriptions
 
+    from xentri.kernel.http.serving import Server
+
     ai_settings = ai_settings_from_environment()
     embedder = embedder_at_startup()
-    server = uvicorn.Server(
+    app = build_app(settings, plane, ai_settings=ai_settings)
+    # Our server ends the open event streams (live Pulse) as soon as shutdown begins.
+    server = Server(
         uvicorn.Config(
-            build_app(settings, plane, ai_settings=ai_settings),
+            app,
             host=settings.host,
             port=settings.port,
             log_config=None,
             access_log=False,
             proxy_headers=True,
             server_header=False,
-        )
+        ),
+        app=app,
     )
     stop = asyncio.Event()
     background = asyncio.gather(
@@ -282,6 +287,9 @@ def _api(*, host: str | None, port: int | None, workers: int) -> None:
         access_log=False,
         proxy_headers=True,
         server_header=False,
+        # uvicorn.run builds its own server, which cannot end the open event streams (live
+        # Pulse) when shutdown begins: they are cut after this many seconds instead.
+        timeout_graceful_shutdown=5,
     )
 
 

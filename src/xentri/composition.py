@@ -26,6 +26,9 @@ from xentri.kernel.config import Settings
 from xentri.kernel.dataplane import DataPlane
 from xentri.kernel.errors import StartupError
 from xentri.kernel.http.app import create_app
+from xentri.pulse import api as pulse_api
+from xentri.pulse.live import install_live_pulse
+from xentri.pulse.views import pulse_pages
 from xentri.notifications import api as notifications_api
 from xentri.shell import install_shell, shell_routers
 from xentri.shell import larger_bodies as shell_larger_bodies
@@ -38,6 +41,7 @@ EVENT_MODULES = (
     "xentri.identity.invitation_events",
     "xentri.catalog.events",
     "xentri.categories.strategy.events",
+    "xentri.pulse.events",
     "xentri.categories.finance.events",
 )
 
@@ -73,6 +77,8 @@ def compose(
             *notifications_api.routers,
             *copilot_api.routers,
             *strategy_api.routers,
+            *pulse_api.routers,
+            pulse_pages,
             *finance_api.routers,
             *shell_routers,
             *extra_routers,
@@ -81,6 +87,7 @@ def compose(
         larger_bodies=shell_larger_bodies,
     )
     app.state.mailer = mailer_for(settings)
+    install_live_pulse(app)
     # Finance picks invoice lines from the approved Brief's offerings (when there is one).
     app.state.finance_offerings = ApprovedBriefOfferings()
     install_shell(app)

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from xentri.categories.strategy import pulse as strategy_pulse
 from xentri.kernel.events.consumer import Subscription
+from xentri.pulse import PulseProducers, platform
+from xentri.pulse.handlers import pulse_subscription
 from xentri.notifications import handlers as notification_handlers
+
+
+def pulse_producers() -> PulseProducers:
+    """Every category's Pulse producers and judges (ADR 0020); add a category's here."""
+    producers = PulseProducers()
+    platform.register(producers)
+    strategy_pulse.register(producers)
+    return producers
 
 
 def all_subscriptions() -> list[Subscription]:
     return [
+        # Events become Pulse items; promotions climb to the Strategy Pulse.
+        pulse_subscription(pulse_producers()),
         # Voters hear when a module they asked for moves to in development or beta.
         notification_handlers.subscription(),
     ]

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import uvicorn
 
 from tests.conftest import TestServers, make_settings
 from xentri.composition import compose
+from xentri.kernel.http.serving import Server
 
 CHROMIUM = os.environ.get("XENTRI_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -36,11 +38,15 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, app: object) -> None:
+    def __init__(self, app: Any) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_config=None, access_log=False)
+        # Xentri's server: open event streams (live Pulse) end when it stops.
+        self.server = Server(
+            uvicorn.Config(
+                app, host="127.0.0.1", port=self.port, log_config=None, access_log=False
+            ),
+            app=app,
         )
         self.thread = threading.Thread(target=self.server.run, name="live-server", daemon=True)
 

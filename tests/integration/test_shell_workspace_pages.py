@@ -69,7 +69,9 @@ async def test_creating_an_organization_twice_from_one_form_makes_one(
     assert count == 1
     dashboard = await client.get("/dashboard")
     assert "Café Quetzal" in dashboard.text
-    assert "Nothing to report yet" in dashboard.text
+    # The dashboard is the landing Pulse: an owner's empty briefing says where to start.
+    assert "Nothing in your briefing yet" in dashboard.text
+    assert "/c/strategy/interview" in dashboard.text
 
 
 async def test_an_organization_needs_a_name(make_app, client_for):

@@ -8,6 +8,7 @@ from xentri.categories.strategy import tables as _strategy_tables  # noqa: F401 
 from xentri.identity import tables as _identity_tables  # noqa: F401 - registers the tables
 from xentri.kernel.db.metadata import metadata
 from xentri.kernel.events import tables as _event_tables  # noqa: F401 - registers the tables
+from xentri.pulse import tables as _pulse_tables  # noqa: F401 - registers the tables
 from xentri.notifications import tables as _notification_tables  # noqa: F401 - registers
 from xentri.shell import tables as _shell_tables  # noqa: F401 - registers the tables
 

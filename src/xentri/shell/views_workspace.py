@@ -19,6 +19,7 @@ from xentri.identity.http import account_scope, engine_of, org_scope
 from xentri.identity.schemas import OrgCreate
 from xentri.identity.sessions import set_active_org
 from xentri.kernel.db.tenant import tenant_transaction, user_transaction
+from xentri.pulse.views import landing_page
 from xentri.shell import onboarding
 from xentri.shell.forms import Form, field_errors, read_form
 from xentri.shell.frame import load_frame, needs_sign_in
@@ -45,6 +46,9 @@ async def dashboard(request: Request, visitor: CurrentVisitor) -> Response:
     # The first visit after signing up (or a wizard closed halfway) continues the set-up.
     if onboarding.is_pending(progress, has_orgs=bool(frame.orgs)):
         return redirect(request, "/welcome")
+    if frame.current is not None:
+        # The dashboard is the Pulse this person lands on (owners: the Strategy Pulse).
+        return await landing_page(request, visitor, frame)
     return render(request, visitor, "app/dashboard.html", {"frame": frame, "section": None})
 
 

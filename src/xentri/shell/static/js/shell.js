@@ -7,6 +7,7 @@ import { initForms } from "./forms.js";
 import { initMenus } from "./menus.js";
 import { initModuleDialog } from "./module-dialog.js";
 import { initTimeZone } from "./timezone.js";
+import { initPulse } from "./pulse.js";
 
 initTheme();
 initSyncStatus();
@@ -16,3 +17,4 @@ initForms();
 initMenus();
 initModuleDialog();
 initTimeZone();
+initPulse();
