@@ -136,10 +136,9 @@ async def _serve_everything(settings: Settings, plane: Any) -> None:
     import uvicorn
 
     from xentri.composition import ai_settings_from_environment, build_app, embedder_at_startup
+    from xentri.kernel.http.serving import Server
     from xentri.runtime import run_agent_workers, run_consumers, run_relay, run_scheduler
     from xentri.subscriptions import all_subscriptions
-
-    from xentri.kernel.http.serving import Server
 
     ai_settings = ai_settings_from_environment()
     embedder = embedder_at_startup()
