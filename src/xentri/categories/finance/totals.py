@@ -4,7 +4,7 @@ Each line is rounded on its own (gross, then its discount, then its tax) and the
 figures are the exact sums of its lines, so the document always adds up as printed. Rounding is
 half-up (away from zero; amounts here are never negative), as tax authorities such as Mexico's
 SAT prescribe; per-rate totals therefore differ from "rate x base" by at most half a minor unit
-per line (see ADR 0015).
+per line (docs/adr/0018-invoices-money-and-numbering.md).
 """
 
 from __future__ import annotations
