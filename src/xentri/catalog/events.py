@@ -33,6 +33,6 @@ class ModuleStatusChanged(
     )
 
 
-# Nobody notifies voters yet: that waits for the notifications feature, whose subscriber
-# will read a module's voters through its own cross-tenant reader (ADR 0008).
+# The notifications subscriber (xentri.notifications.handlers) tells a module's voters when it
+# moves to in_development or beta, reading them through module_voters() (ADR 0008, ADR 0017).
 registry.register(ModuleStatusChanged)

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from xentri.identity import orgs
 from xentri.identity.http import engine_of
 from xentri.kernel.db.tenant import user_transaction
+from xentri.notifications import unread_count
 from xentri.shell.formatting import DEFAULT_REGION, Region
 from xentri.shell.org_preferences import date_format_of
 from xentri.shell.templating import redirect
@@ -26,6 +27,7 @@ class Frame:
     # How the current org writes dates and money; `render` hands it to the |date, |datetime
     # and |money filters of the page.
     region: Region = DEFAULT_REGION
+    unread: int = 0  # the bell's count
 
     @property
     def current_id(self) -> uuid.UUID | None:
@@ -38,6 +40,7 @@ async def load_frame(request: Request, visitor: Visitor) -> Frame:
     date_format: str | None = None
     async with user_transaction(engine, visitor.user_id, org_id=active) as tx:
         rows = await orgs.my_orgs(tx=tx, user_id=visitor.user_id)
+        unread = await unread_count(tx=tx, user_id=visitor.user_id)
         # No active org yet (a fresh login): show the first one, as the API's gate would need
         # one chosen; switching makes the choice explicit.
         current = next((row for row in rows if row.id == active), rows[0] if rows else None)
@@ -45,12 +48,12 @@ async def load_frame(request: Request, visitor: Visitor) -> Frame:
         if current is not None and current.id == active:
             date_format = await date_format_of(tx=tx, org_id=current.id)
     if current is None:
-        return Frame(orgs=rows, current=None)
+        return Frame(orgs=rows, current=None, unread=unread)
     if date_format is None:
         async with user_transaction(engine, visitor.user_id, org_id=current.id) as tx:
             date_format = await date_format_of(tx=tx, org_id=current.id)
     region = Region(time_zone=current.time_zone, date_format=date_format, currency=current.currency)
-    return Frame(orgs=rows, current=current, region=region)
+    return Frame(orgs=rows, current=current, region=region, unread=unread)
 
 
 def to_login(request: Request) -> Response:

@@ -1,4 +1,5 @@
-"""The signed-in workspace: dashboard, category pages, notifications, and the org switcher."""
+"""The signed-in workspace: dashboard, category pages, notifications (the bell's page), and the
+org switcher."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from xentri.identity.http import account_scope, engine_of, org_scope
 from xentri.identity.schemas import OrgCreate
 from xentri.identity.sessions import set_active_org
 from xentri.kernel.db.tenant import tenant_transaction, user_transaction
+from xentri.notifications import list_notifications, mark_all_read, mark_read
+from xentri.notifications.errors import NotificationNotFoundError
 from xentri.pulse.views import landing_page
 from xentri.shell import onboarding
 from xentri.shell.forms import Form, field_errors, read_form
@@ -68,12 +71,56 @@ async def category_page(request: Request, visitor: CurrentVisitor, slug: str) ->
 
 
 @workspace_pages.get("/notifications")
-async def notifications(request: Request, visitor: CurrentVisitor) -> Response:
+async def notifications_page(request: Request, visitor: CurrentVisitor) -> Response:
     if (to_login := needs_sign_in(request, visitor)) is not None:
         return to_login
+    number = request.query_params.get("page", "1")
+    async with user_transaction(engine_of(request), visitor.user_id) as tx:
+        page = await list_notifications(
+            tx=tx,
+            user_id=visitor.user_id,
+            language=visitor.lang,
+            page=int(number) if number.isdigit() and len(number) < 6 else 1,
+        )
     frame = await load_frame(request, visitor)
-    context = {"frame": frame, "section": "notifications"}
-    return render(request, visitor, "app/notifications.html", context)
+    context = {"frame": frame, "section": "notifications", "page": page}
+    response = render(request, visitor, "app/notifications.html", context)
+    # Never the 10-second htmx copy: what is unread changes as soon as one is opened.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@workspace_pages.post("/notifications/read-all")
+async def read_all_notifications(request: Request, visitor: CurrentVisitor) -> Response:
+    if (to_login := needs_sign_in(request, visitor)) is not None:
+        return to_login
+    form = await read_form(request, visitor, ())
+    if form.csrf_ok:
+        async with user_transaction(engine_of(request), visitor.user_id) as tx:
+            await mark_all_read(tx=tx, user_id=visitor.user_id)
+    # Refused (a stale form): the page comes back with its items still unread, nothing lost.
+    return redirect(request, "/notifications")
+
+
+# A GET that marks read: opening is the act of reading, it changes nothing else, and the
+# session cookie (SameSite=Lax) is not sent with another site's embedded requests.
+@workspace_pages.get("/notifications/{notification_id}/open")
+async def open_notification(
+    request: Request, visitor: CurrentVisitor, notification_id: uuid.UUID
+) -> Response:
+    if (to_login := needs_sign_in(request, visitor)) is not None:
+        return to_login
+    try:
+        async with user_transaction(engine_of(request), visitor.user_id) as tx:
+            opened = await mark_read(
+                tx=tx,
+                user_id=visitor.user_id,
+                notification_id=notification_id,
+                language=visitor.lang,
+            )
+    except NotificationNotFoundError:
+        raise HTTPException(status_code=404) from None
+    return redirect(request, safe_next(opened.link, default="/notifications"))
 
 
 @workspace_pages.get("/orgs/new")
