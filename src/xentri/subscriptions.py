@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from xentri.categories.strategy import pulse as strategy_pulse
 from xentri.kernel.events.consumer import Subscription
+from xentri.notifications import handlers as notification_handlers
 from xentri.pulse import PulseProducers, platform
 from xentri.pulse.handlers import pulse_subscription
-from xentri.notifications import handlers as notification_handlers
 
 
 def pulse_producers() -> PulseProducers:
