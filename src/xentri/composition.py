@@ -17,6 +17,7 @@ from xentri.brief_offerings import ApprovedBriefOfferings
 from xentri.catalog import api as catalog_api
 from xentri.categories.finance import api as finance_api
 from xentri.categories.strategy import api as strategy_api
+from xentri.copilot_badges import BADGE_SOURCES
 from xentri.identity import api as identity_api
 from xentri.identity import events as _identity_events  # noqa: F401 - registers the events
 from xentri.identity.caller_org import CallerOrgMiddleware
@@ -91,6 +92,7 @@ def compose(
     # Finance picks invoice lines from the approved Brief's offerings (when there is one).
     app.state.finance_offerings = ApprovedBriefOfferings()
     install_shell(app)
+    app.state.copilot_badge_sources = BADGE_SOURCES
     app.state.ai_settings = (
         ai_settings if ai_settings is not None else ai_settings_from_environment()
     )

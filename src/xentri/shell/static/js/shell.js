@@ -7,6 +7,7 @@ import { initForms } from "./forms.js";
 import { initMenus } from "./menus.js";
 import { initModuleDialog } from "./module-dialog.js";
 import { initTimeZone } from "./timezone.js";
+import { initCopilot } from "./copilot.js";
 import { initPulse } from "./pulse.js";
 
 initTheme();
@@ -17,4 +18,5 @@ initForms();
 initMenus();
 initModuleDialog();
 initTimeZone();
+initCopilot();
 initPulse();
