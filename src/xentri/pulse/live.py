@@ -44,6 +44,7 @@ class PulseHub:
         self._queues: dict[uuid.UUID, set[asyncio.Queue[str]]] = {}
         self._task: asyncio.Task[None] | None = None
         self.closed = False
+        self.listening = asyncio.Event()  # set once LISTEN is in place (tests wait for it)
 
     def subscribe(self, org_id: uuid.UUID) -> asyncio.Queue[str]:
         queue: asyncio.Queue[str] = asyncio.Queue(maxsize=QUEUE_SIZE)
@@ -79,11 +80,13 @@ class PulseHub:
                     self._url, autocommit=True
                 ) as conn:
                     await conn.execute(f"listen {service.NOTIFY_CHANNEL}")
+                    self.listening.set()
                     if lost:  # whatever was sent meanwhile was missed: pages refetch
                         self._broadcast(RESYNC)
                     async for notice in conn.notifies():
                         self._deliver(notice.payload)
             except psycopg.Error as exc:
+                self.listening.clear()
                 log.warning("pulse_listen_failed", error=str(exc))
                 lost = True
                 await asyncio.sleep(self._retry)
