@@ -156,6 +156,9 @@ async def stream(request: Request, caller: CurrentCaller) -> StreamingResponse:
         ends = loop.time() + lifetime
         try:
             yield "retry: 3000\n\n"
+            # The first count promises that what follows is heard: wait (briefly) for LISTEN.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(hub.listening.wait(), timeout=2)
             yield await count()
             while (left := ends - loop.time()) > 0:
                 try:
