@@ -17,7 +17,7 @@ from xentri.brief_offerings import ApprovedBriefOfferings
 from xentri.catalog import api as catalog_api
 from xentri.categories.finance import api as finance_api
 from xentri.categories.strategy import api as strategy_api
-from xentri.copilot_badges import BADGE_SOURCES
+from xentri.categories.strategy import views as strategy_views
 from xentri.identity import api as identity_api
 from xentri.identity import events as _identity_events  # noqa: F401 - registers the events
 from xentri.identity.caller_org import CallerOrgMiddleware
@@ -45,6 +45,9 @@ EVENT_MODULES = (
     "xentri.pulse.events",
     "xentri.categories.finance.events",
 )
+
+# Categories whose HTML pages (views.py + templates/) the shell renders inside its frame.
+CATEGORY_TEMPLATES = ("xentri.categories.strategy",)
 
 
 def build_app(
@@ -78,6 +81,7 @@ def compose(
             *notifications_api.routers,
             *copilot_api.routers,
             *strategy_api.routers,
+            *strategy_views.routers,
             *pulse_api.routers,
             pulse_pages,
             *finance_api.routers,
@@ -91,8 +95,7 @@ def compose(
     install_live_pulse(app)
     # Finance picks invoice lines from the approved Brief's offerings (when there is one).
     app.state.finance_offerings = ApprovedBriefOfferings()
-    install_shell(app)
-    app.state.copilot_badge_sources = BADGE_SOURCES
+    install_shell(app, template_packages=CATEGORY_TEMPLATES)
     app.state.ai_settings = (
         ai_settings if ai_settings is not None else ai_settings_from_environment()
     )

@@ -9,9 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from xentri.kernel.i18n import Catalogs, load_catalogs
 from xentri.kernel.storage import LocalObjectStorage, ObjectStorage
-from xentri.shell.api_copilot import router as copilot_widget_api
 from xentri.shell.assets import Assets, assets_router
-from xentri.shell.copilot_widget import install_widget_globals
 from xentri.shell.error_pages import install_error_pages
 from xentri.shell.templating import Renderer
 from xentri.shell.views_auth import auth_pages
@@ -31,7 +29,6 @@ LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 
 shell_routers: tuple[APIRouter, ...] = (
     assets_router,
-    copilot_widget_api,
     auth_pages,
     recovery_pages,
     invitation_pages,
@@ -55,14 +52,19 @@ class Shell:
     storage: ObjectStorage
 
 
-def install_shell(app: FastAPI) -> None:
-    """Load the .po catalogs (compiled in memory) and hash the assets once, at start-up."""
+def install_shell(app: FastAPI, *, template_packages: tuple[str, ...] = ()) -> None:
+    """Load the .po catalogs (compiled in memory) and hash the assets once, at start-up.
+
+    `template_packages`: the categories whose `templates/` the pages may render (the shell
+    never imports a category; the composition root names them)."""
     catalogs = load_catalogs(LOCALES_DIR)
     assets = Assets()
     # Uploaded files (org logos) live beside the embedded data, under XENTRI_HOME.
     storage = LocalObjectStorage(app.state.settings.home / "objects")
     app.state.shell = Shell(
-        assets=assets, catalogs=catalogs, renderer=Renderer(catalogs, assets), storage=storage
+        assets=assets,
+        catalogs=catalogs,
+        renderer=Renderer(catalogs, assets, template_packages),
+        storage=storage,
     )
-    install_widget_globals(app.state.shell.renderer.envs)
     install_error_pages(app)

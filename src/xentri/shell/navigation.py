@@ -32,6 +32,8 @@ class NavCategory:
     name: str  # message id
     summary: str  # message id
     children: tuple[NavItem, ...] = field(default_factory=tuple)
+    # The category's own pages (its views live in the category's package): (path, message id).
+    pages: tuple[tuple[str, str], ...] = ()
 
     @property
     def path(self) -> str:
@@ -43,6 +45,12 @@ CATEGORIES: tuple[NavCategory, ...] = (
         "strategy",
         N_("Strategy"),
         N_("Your business brief, goals and decisions, with the Strategy Co-pilot."),
+        pages=(
+            ("/c/strategy/interview", N_("Interview")),
+            ("/c/strategy/brief", N_("Brief")),
+            ("/c/strategy/goals", N_("Goals")),
+            ("/c/strategy/decisions", N_("Decisions")),
+        ),
     ),
     NavCategory("finance", N_("Finance"), N_("Invoices, payments, expenses and reports.")),
     NavCategory(

@@ -33,6 +33,14 @@ NOTICES = {
     "account_deleted": N_("Your account was deleted. Goodbye."),
     "vote_recorded": N_("Thanks! Your vote is counted."),
     "vote_withdrawn": N_("Your vote is withdrawn."),
+    "brief_drafted": N_("Your Brief is drafted. Check it and approve it."),
+    "brief_saved": N_("Saved in the draft."),
+    "brief_changed": N_("Changed in the draft. Check it below."),
+    "brief_approved": N_("Brief approved. Every part of Xentri now reads this version."),
+    "goal_saved": N_("Objective saved."),
+    "goal_deleted": N_("Objective deleted."),
+    "progress_saved": N_("Progress recorded."),
+    "decision_logged": N_("Decision logged."),
 }
 
 

@@ -34,6 +34,7 @@ class InterviewView:
     question: str | None  # what the co-pilot is waiting for; None: ready to draft
     understood: str
     draft: Brief
+    question_id: str | None = None  # "identity.name", "offerings.price.0"…
 
 
 async def view(*, tx: AsyncSession, org_id: uuid.UUID, language: Language) -> InterviewView:
@@ -47,7 +48,12 @@ async def view(*, tx: AsyncSession, org_id: uuid.UUID, language: Language) -> In
         messages = [Message("copilot", turn.reply, dt.datetime.now(dt.UTC))]
     question = turn.question.text if turn.question else None
     return InterviewView(
-        current_flow.state, messages, question, turn.understood, current_flow.draft
+        current_flow.state,
+        messages,
+        question,
+        turn.understood,
+        current_flow.draft,
+        turn.question.id if turn.question else None,
     )
 
 
@@ -71,7 +77,14 @@ async def answer(
     await _say(tx, org_id, "copilot", turn.reply, language)
     await _save(tx, org_id, state=state, draft=draft, known=turn.known, question=turn.question)
     question_text = turn.question.text if turn.question else None
-    return InterviewView(state, await _messages(tx), question_text, turn.understood, draft)
+    return InterviewView(
+        state,
+        await _messages(tx),
+        question_text,
+        turn.understood,
+        draft,
+        turn.question.id if turn.question else None,
+    )
 
 
 def _state(raw: dict[str, Any] | None, language: Language) -> tuple[KnownFacts, Question | None]:

@@ -198,6 +198,60 @@ async def list_objectives(*, tx: AsyncSession, only: uuid.UUID | None = None) ->
     ]
 
 
+async def update_objective(
+    *,
+    tx: AsyncSession,
+    objective_id: uuid.UUID,
+    title: str,
+    description: str | None,
+    brief_goal: str | None,
+    due_on: dt.date | None,
+) -> None:
+    changed = await tx.scalar(
+        update(objectives)
+        .where(objectives.c.id == objective_id)
+        .values(
+            title=title,
+            description=description,
+            brief_goal=brief_goal,
+            due_on=due_on,
+            updated_at=func.now(),
+        )
+        .returning(objectives.c.id)
+    )
+    if changed is None:
+        raise NotFoundError("No such objective.")
+
+
+async def update_key_result(
+    *,
+    tx: AsyncSession,
+    key_result_id: uuid.UUID,
+    title: str,
+    unit: str | None,
+    start: Decimal,
+    target: Decimal,
+) -> None:
+    changed = await tx.scalar(
+        update(key_results)
+        .where(key_results.c.id == key_result_id)
+        .values(
+            title=title, unit=unit, start_value=start, target_value=target, updated_at=func.now()
+        )
+        .returning(key_results.c.id)
+    )
+    if changed is None:
+        raise NotFoundError("No such key result.")
+
+
+async def delete_key_result(*, tx: AsyncSession, key_result_id: uuid.UUID) -> None:
+    deleted = await tx.scalar(
+        delete(key_results).where(key_results.c.id == key_result_id).returning(key_results.c.id)
+    )
+    if deleted is None:
+        raise NotFoundError("No such key result.")
+
+
 async def delete_objective(*, tx: AsyncSession, objective_id: uuid.UUID) -> None:
     deleted = await tx.scalar(
         delete(objectives).where(objectives.c.id == objective_id).returning(objectives.c.id)
@@ -271,9 +325,12 @@ async def record_outcome(
     await record_episode(tx=tx, org_id=org_id, kind="outcome", title=title, body=outcome)
 
 
-async def list_decisions(*, tx: AsyncSession, query: str | None = None) -> list[Decision]:
+async def list_decisions(
+    *, tx: AsyncSession, query: str | None = None, offset: int = 0, limit: int = PAGE_SIZE
+) -> list[Decision]:
+    """Newest first; `offset`/`limit` page through them (ask one more to know if there is more)."""
     select_ = select(decisions).order_by(
-        decisions.c.decided_on.desc(), decisions.c.created_at.desc()
+        decisions.c.decided_on.desc(), decisions.c.created_at.desc(), decisions.c.id.desc()
     )
     if query:
         select_ = select_.where(
@@ -283,7 +340,7 @@ async def list_decisions(*, tx: AsyncSession, query: str | None = None) -> list[
                 decisions.c.context.icontains(query, autoescape=True),
             )
         )
-    rows = (await tx.execute(select_.limit(PAGE_SIZE))).mappings()
+    rows = (await tx.execute(select_.offset(offset).limit(limit))).mappings()
     return [
         Decision(
             row["id"],

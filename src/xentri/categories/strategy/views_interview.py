@@ -1,0 +1,126 @@
+"""The interview page: the conversation on one side, the Brief taking shape on the other.
+
+Every answer is stored as it is sent (interview_service), so closing the browser loses nothing:
+the page shows the whole conversation again. With htmx the answer swaps the conversation and the
+Brief in place; without scripts the form posts and the page comes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from xentri.ai.offline import Language, detect_language
+from xentri.categories.strategy import editing, interview_service
+from xentri.categories.strategy.brief_labels import SECTIONS
+from xentri.categories.strategy.domain import FlowState
+from xentri.categories.strategy.schemas import AnswerIn
+from xentri.categories.strategy.views_common import BASE, actor, page, refusal
+from xentri.identity.http import org_scope
+from xentri.identity.permissions import Permission
+from xentri.kernel.errors import DomainError
+from xentri.shell.forms import Form, read_form
+from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.templating import is_htmx, redirect
+from xentri.shell.visitor import CurrentVisitor, Visitor
+
+router = APIRouter(include_in_schema=False)
+HERE = f"{BASE}/interview"
+MAX_ANSWER = 5000
+
+
+@router.get(HERE)
+async def interview_page(request: Request, visitor: CurrentVisitor) -> Response:
+    if (to_login := needs_sign_in(request, visitor)) is not None:
+        return to_login
+    frame = await load_frame(request, visitor)
+    return await _show(request, visitor, frame, Form(values={"answer": ""}, csrf_ok=True))
+
+
+@router.post(HERE)
+async def answer(request: Request, visitor: CurrentVisitor) -> Response:
+    if (to_login := needs_sign_in(request, visitor)) is not None:
+        return to_login
+    frame = await load_frame(request, visitor)
+    form = await read_form(request, visitor, ("answer",))
+    # The text as typed (read_form strips it); a long answer is refused, never cut.
+    status = 403 if not form.csrf_ok else 422
+    text = form.values["answer"]
+    if form.csrf_ok and frame.current is not None:
+        try:
+            AnswerIn(text=text)
+        except ValidationError:
+            form.errors["answer"] = (
+                visitor.gettext("Write an answer first.")
+                if not text
+                else visitor.gettext("Use at most %(max)s characters.", max=MAX_ANSWER)
+            )
+    if form.ok and frame.current is not None:
+        language: Language = detect_language(text, hint=_lang(visitor))
+        try:
+            async with org_scope(request, visitor.caller, frame.current.id) as (tx, ctx):
+                ctx.require(Permission.ORG_UPDATE)
+                await interview_service.answer(
+                    tx=tx,
+                    org_id=frame.current.id,
+                    text=text,
+                    language=language,
+                    today=dt.datetime.now(dt.UTC).date(),
+                )
+        except DomainError as exc:
+            form.form_error, status = refusal(visitor, exc)
+        else:
+            if not is_htmx(request):
+                return redirect(request, f"{HERE}#answer")
+            return await _show(request, visitor, frame, Form(values={"answer": ""}, csrf_ok=True))
+    # htmx swaps only a successful answer: the refusal comes back as 200 so it is shown in place.
+    return await _show(request, visitor, frame, form, status=200 if is_htmx(request) else status)
+
+
+@router.post(f"{HERE}/draft")
+async def draft_it(request: Request, visitor: CurrentVisitor) -> Response:
+    """The owner asks for the draft: it goes to review, on the Brief page."""
+    if (to_login := needs_sign_in(request, visitor)) is not None:
+        return to_login
+    frame = await load_frame(request, visitor)
+    form = await read_form(request, visitor, ())
+    if frame.current is None or not form.csrf_ok:
+        return await _show(request, visitor, frame, form, status=403)
+    try:
+        async with org_scope(request, visitor.caller, frame.current.id) as (tx, ctx):
+            ctx.require(Permission.ORG_UPDATE)
+            await editing.draft_it(tx=tx, org_id=frame.current.id, actor=actor(visitor))
+    except DomainError as exc:
+        form.form_error, status = refusal(visitor, exc)
+        return await _show(request, visitor, frame, form, status=status)
+    return redirect(request, f"{BASE}/brief", notice="brief_drafted")
+
+
+def _lang(visitor: Visitor) -> Language:
+    return "es" if visitor.lang == "es" else "en"
+
+
+async def _show(
+    request: Request, visitor: Visitor, frame: Frame, form: Form, *, status: int = 200
+) -> Response:
+    view = None
+    if frame.current is not None:
+        async with org_scope(request, visitor.caller, frame.current.id) as (tx, _ctx):
+            view = await interview_service.view(
+                tx=tx, org_id=frame.current.id, language=_lang(visitor)
+            )
+    open_states = (FlowState.INITIATED, FlowState.CONVERSING)
+    context = {
+        "form": form,
+        "view": view,
+        "answering": view is not None and view.state in open_states,
+        "started": view is not None and view.state is not FlowState.INITIATED,
+        "max_answer": MAX_ANSWER,
+        "section_labels": SECTIONS,
+    }
+    return page(
+        request, visitor, frame, "interview", "strategy/interview.html", context, status=status
+    )
