@@ -115,9 +115,19 @@ def test_no_serious_accessibility_problems_on_the_shells_pages(browser, live_ser
     page = context.new_page()
     found: dict[str, list[str]] = {}
     try:
-        for path in ("/login", "/forgot-password", "/reset-password?token=x", "/no-such-page"):
+        signed_out = (
+            "/signup",
+            "/login",
+            "/forgot-password",
+            "/reset-password?token=x",
+            "/verify-email?token=x",
+            "/invitations/accept?token=x",
+            "/no-such-page",
+        )
+        for path in signed_out:
             page.goto(f"{live_server}{path}")
             found[path] = serious_accessibility_problems(page)
+            shot(page, f"12-{width}-" + path.strip("/").split("?")[0].replace("/", "-"))
         sign_up(page, live_server, person)
         for step in ("profile", "organization", "region"):
             page.goto(f"{live_server}/welcome/{step}")

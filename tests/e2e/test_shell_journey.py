@@ -99,6 +99,9 @@ def test_sign_up_to_spanish_dashboard_and_out(page, live_server, person):
     page.goto(f"{live_server}/dev/mailbox")
     mail = page.locator("article", has_text=person["email"])
     mail.locator('a[href*="/verify-email?token="]').first.click()
+    page.get_by_role("button", name="Confirm my email").wait_for()
+    shot(page, "01b-verify-email")
+    assert serious_accessibility_problems(page) == []
     page.get_by_role("button", name="Confirm my email").click()
     page.wait_for_url(f"{live_server}/welcome/profile")
     assert page.get_by_text("Your email is confirmed.").is_visible()
@@ -112,9 +115,9 @@ def test_sign_up_to_spanish_dashboard_and_out(page, live_server, person):
     shot(page, "02-login")
     log_in(page, live_server, person)
 
-    # and see the empty dashboard
+    # and see the empty dashboard: their Strategy Pulse, which says where to start
     assert page.get_by_role("heading", name="Café Oaxaca").is_visible()
-    assert page.get_by_text("Nothing to report yet").is_visible()
+    assert page.get_by_text("Nothing in your briefing yet").is_visible()
     assert page.get_by_text("Online", exact=True).is_visible()
     shot(page, "03-dashboard")
     assert serious_accessibility_problems(page) == []
@@ -139,7 +142,7 @@ def test_sign_up_to_spanish_dashboard_and_out(page, live_server, person):
     assert page.get_by_text("Idioma cambiado.").is_visible()
     nav = page.get_by_role("navigation", name="Principal")
     assert nav.get_by_role("link", name="Finanzas").is_visible()
-    assert page.get_by_text("Nada que informar todavía").is_visible()
+    assert page.get_by_text("Tu resumen todavía está vacío").is_visible()
     shot(page, "05-dashboard-es")
     assert serious_accessibility_problems(page) == []
 

@@ -191,6 +191,18 @@ def test_settings_forms_and_confirmations_work_without_javascript(browser, live_
         assert page.get_by_label("Upload a logo").get_attribute("aria-invalid") == "true"
         shot(page, "48-no-js-logo-too-large")
 
+        # Team: an invitation with a mistyped address is explained and kept, then sent
+        page.goto(f"{live_server}/settings/team")
+        page.get_by_label("Email").fill("bea@")
+        page.get_by_role("button", name="Send invitation").click()
+        page.wait_for_load_state("load")
+        assert page.get_by_text("Enter a valid email address").is_visible()
+        assert page.get_by_label("Email").input_value() == "bea@"
+        page.get_by_label("Email").fill("bea-no-js@example.com")
+        page.get_by_role("button", name="Send invitation").click()
+        page.wait_for_url(f"{live_server}/settings/team")
+        assert page.get_by_text("Invitation sent.").is_visible()
+
         # The confirmation opens in place when its link is followed
         page.goto(f"{live_server}/settings/danger")
         page.get_by_role("link", name="Delete the organization…").click()
@@ -199,6 +211,14 @@ def test_settings_forms_and_confirmations_work_without_javascript(browser, live_
         page.wait_for_url(f"{live_server}/dashboard")
         assert page.get_by_text("The organization and all its data were deleted.").is_visible()
         shot(page, "46-no-js-org-deleted")
+
+        # Language & Region: the language is a plain select and a submit
+        page.goto(f"{live_server}/settings/region")
+        page.get_by_role("combobox", name="Language").select_option("es")
+        page.get_by_role("button", name="Save").click()
+        page.wait_for_url(f"{live_server}/settings/region")
+        assert page.locator("html").get_attribute("lang") == "es"
+        assert page.get_by_text("Guardado.").is_visible()
     finally:
         context.close()
 
