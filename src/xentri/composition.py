@@ -16,6 +16,7 @@ from xentri.ai.registry import AgentRegistry, RegistryError, load_agent_registry
 from xentri.brief_offerings import ApprovedBriefOfferings
 from xentri.catalog import api as catalog_api
 from xentri.categories.finance import api as finance_api
+from xentri.categories.finance import expenses_api, reports_api
 from xentri.categories.strategy import api as strategy_api
 from xentri.categories.strategy import views as strategy_views
 from xentri.identity import api as identity_api
@@ -27,10 +28,12 @@ from xentri.kernel.config import Settings
 from xentri.kernel.dataplane import DataPlane
 from xentri.kernel.errors import StartupError
 from xentri.kernel.http.app import create_app
+from xentri.kernel.storage import LOCAL_OBJECTS_PATH, StorageSettings, object_storage_for
+from xentri.kernel.storage import routes as storage_routes
+from xentri.notifications import api as notifications_api
 from xentri.pulse import api as pulse_api
 from xentri.pulse.live import install_live_pulse
 from xentri.pulse.views import pulse_pages
-from xentri.notifications import api as notifications_api
 from xentri.shell import install_shell, shell_routers
 from xentri.shell import larger_bodies as shell_larger_bodies
 
@@ -42,6 +45,7 @@ EVENT_MODULES = (
     "xentri.identity.invitation_events",
     "xentri.catalog.events",
     "xentri.categories.strategy.events",
+    "xentri.categories.finance.expense_events",
     "xentri.pulse.events",
     "xentri.categories.finance.events",
 )
@@ -69,8 +73,10 @@ def compose(
     extra_routers: tuple[APIRouter, ...] = (),
     oidc_settings: OidcSettings | None = None,
     ai_settings: AiSettings | None = None,
+    storage_settings: StorageSettings | None = None,
 ) -> FastAPI:
     """The whole app from settings and URLs (tests call this with the test run's servers)."""
+    storage_settings = storage_settings or storage_from_environment()
     app = create_app(
         settings,
         database_url=database_url,
@@ -81,6 +87,9 @@ def compose(
             *notifications_api.routers,
             *copilot_api.routers,
             *strategy_api.routers,
+            *expenses_api.routers,
+            *reports_api.routers,
+            storage_routes.router,
             *strategy_views.routers,
             *pulse_api.routers,
             pulse_pages,
@@ -89,9 +98,14 @@ def compose(
             *extra_routers,
         ),
         caller_middleware=CallerOrgMiddleware,
-        larger_bodies=shell_larger_bodies,
+        larger_bodies={
+            **shell_larger_bodies,
+            LOCAL_OBJECTS_PATH: storage_settings.storage_max_upload_bytes,
+        },
     )
     app.state.mailer = mailer_for(settings)
+    # Uploaded files (receipts): XENTRI_HOME/objects, or the bucket XENTRI_S3_* names.
+    app.state.storage = object_storage_for(settings, storage_settings)
     install_live_pulse(app)
     # Finance picks invoice lines from the approved Brief's offerings (when there is one).
     app.state.finance_offerings = ApprovedBriefOfferings()
@@ -141,6 +155,17 @@ def oidc_from_environment() -> OidcSettings:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
         raise StartupError(f"invalid setting XENTRI_OIDC_{field.upper()}: {first['msg']}") from None
+
+
+def storage_from_environment() -> StorageSettings:
+    """XENTRI_S3_* (an S3-compatible bucket) and XENTRI_STORAGE_*; bad values stop the start."""
+    try:
+        return StorageSettings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        where = f"XENTRI_{field.upper()}: " if field else ""
+        raise StartupError(f"invalid storage setting {where}{first['msg']}") from None
 
 
 def mailer_for(settings: Settings) -> Mailer:
