@@ -395,7 +395,8 @@ async def test_notification_choices_are_kept_per_person(make_app, client_for, ow
     assert ("billing", True, False) in rows
     assert ("security", False, True) in rows
     assert ("pulse_digest", False, False) in rows
-    assert len(rows) == 6
+    assert ("product_updates", False, False) in rows  # unticked: both channels off
+    assert len(rows) == 7  # every kind, the module news among them
     assert 'name="billing.email" value="on" checked' in again.text
     assert 'name="pulse_digest.email" value="on" checked' not in again.text
 
