@@ -134,8 +134,12 @@ router = APIRouter(prefix="/api/v1/pulse", tags=["pulse"])
     summary="New Pulse items as server-sent events (`item`, `count`, `resync`)",
     response_class=StreamingResponse,
 )
-async def stream(request: Request, caller: CurrentCaller) -> StreamingResponse:
-    org_id = requested_org(request, caller)
+async def stream(
+    request: Request, caller: CurrentCaller, org: uuid.UUID | None = None
+) -> StreamingResponse:
+    # EventSource sends no headers: the page names its org in the query (the gate still checks
+    # membership), else the x-org-id header or the session's active org as everywhere.
+    org_id = org or requested_org(request, caller)
     async with org_scope(request, caller, org_id) as (tx, ctx):
         viewer = await reading.viewer_of(tx=tx, ctx=ctx)
     hub: PulseHub = request.app.state.pulse_hub

@@ -17,7 +17,8 @@ export function initPulse() {
 function connect(badge) {
   if (source) return;
   let broken = false;
-  source = new EventSource("/api/v1/pulse/stream");
+  // The page's org (the frame may show one the session has not chosen yet).
+  source = new EventSource(`/api/v1/pulse/stream?org=${encodeURIComponent(badge.dataset.org)}`);
   source.addEventListener("open", () => {
     if (broken) refreshList();
     broken = false;
@@ -60,7 +61,11 @@ function rememberScope() {
   fetch("/api/v1/users/me/last-scope", {
     method: "PUT",
     credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "x-csrf-token": pulse.dataset.csrf },
+    headers: {
+      "Content-Type": "application/json",
+      "x-csrf-token": pulse.dataset.csrf,
+      "x-org-id": pulse.dataset.org,
+    },
     body: JSON.stringify({ scope: pulse.dataset.scope }),
   }).catch(() => { reported = null; });
 }
