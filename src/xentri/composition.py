@@ -16,6 +16,8 @@ from xentri.ai.registry import AgentRegistry, RegistryError, load_agent_registry
 from xentri.brief_offerings import ApprovedBriefOfferings
 from xentri.catalog import api as catalog_api
 from xentri.categories.finance import api as finance_api
+from xentri.categories.finance.invoice_documents_api import router as invoice_documents_api
+from xentri.categories.finance.invoice_public_views import public_invoice_pages
 from xentri.categories.finance import expenses_api, reports_api
 from xentri.categories.strategy import api as strategy_api
 from xentri.categories.strategy import views as strategy_views
@@ -51,7 +53,7 @@ EVENT_MODULES = (
 )
 
 # Categories whose HTML pages (views.py + templates/) the shell renders inside its frame.
-CATEGORY_TEMPLATES = ("xentri.categories.strategy",)
+CATEGORY_TEMPLATES = ("xentri.categories.strategy", "xentri.categories.finance")
 
 
 def build_app(
@@ -94,6 +96,8 @@ def compose(
             *pulse_api.routers,
             pulse_pages,
             *finance_api.routers,
+            invoice_documents_api,
+            public_invoice_pages,
             *shell_routers,
             *extra_routers,
         ),

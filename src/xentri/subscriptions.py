@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from xentri.categories.finance import invoice_mail
 from xentri.categories.strategy import pulse as strategy_pulse
 from xentri.kernel.events.consumer import Subscription
 from xentri.notifications import handlers as notification_handlers
@@ -23,4 +24,6 @@ def all_subscriptions() -> list[Subscription]:
         pulse_subscription(pulse_producers()),
         # Voters hear when a module they asked for moves to in development or beta.
         notification_handlers.subscription(),
+        # An issued invoice is emailed to its customer with the PDF (at most once per invoice).
+        invoice_mail.subscription(),
     ]

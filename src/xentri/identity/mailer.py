@@ -5,14 +5,21 @@ from __future__ import annotations
 import asyncio
 import smtplib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from xentri.identity.tables import dev_mailbox
+from xentri.identity.tables import dev_mailbox, dev_mailbox_attachments
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "application/pdf"
+    data: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -20,6 +27,7 @@ class Mail:
     to: str
     subject: str
     body: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Mailer(Protocol):
@@ -30,11 +38,22 @@ class DevMailbox:
     """Keeps mail in a table (shown at a dev-only page) in the caller's transaction."""
 
     async def send(self, mail: Mail, *, tx: AsyncSession) -> None:
+        mail_id = uuid.uuid4()
         await tx.execute(
             dev_mailbox.insert().values(
-                id=uuid.uuid4(), to_address=mail.to, subject=mail.subject, body_text=mail.body
+                id=mail_id, to_address=mail.to, subject=mail.subject, body_text=mail.body
             )
         )
+        for attachment in mail.attachments:
+            await tx.execute(
+                dev_mailbox_attachments.insert().values(
+                    id=uuid.uuid4(),
+                    mail_id=mail_id,
+                    filename=attachment.filename,
+                    content_type=attachment.content_type,
+                    content=attachment.data,
+                )
+            )
 
 
 class SmtpMailer:
@@ -53,6 +72,14 @@ class SmtpMailer:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, mail.to, mail.subject
         message.set_content(mail.body)
+        for attachment in mail.attachments:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            message.add_attachment(
+                attachment.data,
+                maintype=maintype,
+                subtype=subtype or "octet-stream",
+                filename=attachment.filename,
+            )
         await asyncio.to_thread(self._deliver, message)
 
     def _deliver(self, message: EmailMessage) -> None:

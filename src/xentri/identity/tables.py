@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Table,
     UniqueConstraint,
@@ -78,6 +79,24 @@ dev_mailbox = Table(
     Column("body_text", String, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_dev_mailbox_created_at", "created_at"),
+)
+
+# What a dev mailbox mail carried (an invoice's PDF), kept so the page can offer it.
+dev_mailbox_attachments = Table(
+    "dev_mailbox_attachments",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "mail_id",
+        UUID(as_uuid=True),
+        ForeignKey("dev_mailbox.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_dev_mailbox_attachments_mail_id", "mail_id"),
 )
 
 organizations = Table(
