@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from xentri.categories.finance import expenses_receipts as receipts
 from xentri.categories.finance import expenses_service as service
 from xentri.categories.finance.expenses_domain import (
     DEFAULT_CATEGORIES,
@@ -131,7 +132,7 @@ async def request_receipt_upload(
     org_id = requested_org(request, caller)
     async with org_scope(request, caller, org_id) as (_tx, ctx):
         ctx.require(Permission.DATA_WRITE)
-    upload = await service.request_receipt_upload(
+    upload = await receipts.request_receipt_upload(
         storage=_storage(request),
         org_id=org_id,
         content_type=upload_in.content_type,
@@ -184,7 +185,7 @@ async def delete_expense(
     async with org_scope(request, caller, org_id) as (tx, ctx):
         ctx.require(Permission.DATA_WRITE)
         released = await service.delete_expense(tx=tx, expense_id=expense_id)
-    await service.discard_objects(_storage(request), [released])
+    await receipts.discard_objects(_storage(request), [released])
     return Response(status_code=204)
 
 
@@ -204,7 +205,7 @@ async def attach_receipt(
             key=receipt_in.key,
             filename=receipt_in.filename,
         )
-    await service.discard_objects(storage, [replaced])
+    await receipts.discard_objects(storage, [replaced])
     return _read(expense, _gettext(request))
 
 
@@ -216,7 +217,7 @@ async def detach_receipt(
     async with org_scope(request, caller, org_id) as (tx, ctx):
         ctx.require(Permission.DATA_WRITE)
         released = await service.detach_receipt(tx=tx, expense_id=expense_id)
-    await service.discard_objects(_storage(request), [released])
+    await receipts.discard_objects(_storage(request), [released])
     return Response(status_code=204)
 
 

@@ -1,4 +1,5 @@
-"""JSON and CSV of Finance's reports: /api/v1/finance/reports/..."""
+"""JSON and CSV of Finance's reports over a period of days: expenses by category and profit
+and loss (/api/v1/finance/reports/...). Revenue and receivables are in reports_sales_api."""
 
 from __future__ import annotations
 
@@ -8,28 +9,35 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from xentri.categories.finance import reports_expenses
-from xentri.categories.finance.expenses_domain import (
-    InvalidExpenseError,
-    amount_text,
-    category_label,
-)
+from xentri.categories.finance import reports_expenses, reports_profit, reports_sales_api
+from xentri.categories.finance.expenses_domain import amount_text
 from xentri.categories.finance.expenses_schemas import (
     CategoryTotalRead,
     CurrencyExpensesRead,
     ExpensesByCategoryRead,
 )
-from xentri.categories.finance.reports_csv import expenses_by_category_csv
-from xentri.contracts.problem import FieldError
+from xentri.categories.finance.reports_common import (
+    CSV_RESPONSE,
+    check_period,
+    csv_response,
+    labeller,
+)
+from xentri.categories.finance.reports_csv import (
+    expenses_by_category_csv,
+    profit_and_loss_csv,
+)
+from xentri.categories.finance.reports_schemas import (
+    CurrencyProfitRead,
+    ExpenseLineRead,
+    ProfitAndLossRead,
+)
 from xentri.identity.http import CurrentCaller, org_scope, requested_org
 from xentri.identity.permissions import Permission
-from xentri.kernel.i18n import negotiate
 
 router = APIRouter(prefix="/api/v1/finance/reports", tags=["finance"])
 
 Start = Annotated[date, Query(description="First day included.")]
 End = Annotated[date, Query(description="Last day included.")]
-MAX_PERIOD_DAYS = 3660  # ten years: a longer period is a mistake, not a report
 
 
 @router.get("/expenses-by-category", summary="Expenses per category and currency in a period")
@@ -37,7 +45,7 @@ async def expenses_by_category(
     request: Request, caller: CurrentCaller, start: Start, end: End
 ) -> ExpensesByCategoryRead:
     groups = await _expenses_by_category(request, caller, start, end)
-    label = _labeller(request)
+    label = labeller(request)
     return ExpensesByCategoryRead(
         start=start,
         end=end,
@@ -69,17 +77,43 @@ async def expenses_by_category(
 
 @router.get(
     "/expenses-by-category.csv",
-    summary="The same as CSV: a row per category and currency",
+    summary="Expenses by category as CSV: a row per category and currency",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
+    responses=CSV_RESPONSE,
 )
 async def expenses_by_category_as_csv(
     request: Request, caller: CurrentCaller, start: Start, end: End
 ) -> Response:
     groups = await _expenses_by_category(request, caller, start, end)
-    return _csv(
-        expenses_by_category_csv(groups, label=_labeller(request)),
+    return csv_response(
+        expenses_by_category_csv(groups, label=labeller(request)),
         f"expenses-by-category-{start}-{end}.csv",
+    )
+
+
+@router.get("/profit-and-loss", summary="Revenue less expenses in a period, per currency")
+async def profit_and_loss(
+    request: Request, caller: CurrentCaller, start: Start, end: End
+) -> ProfitAndLossRead:
+    groups = await _profit_and_loss(request, caller, start, end)
+    return ProfitAndLossRead(
+        start=start, end=end, currencies=[_profit(g, labeller(request)) for g in groups]
+    )
+
+
+@router.get(
+    "/profit-and-loss.csv",
+    summary="Profit and loss as CSV: revenue, each expense category, profit",
+    response_class=Response,
+    responses=CSV_RESPONSE,
+)
+async def profit_and_loss_as_csv(
+    request: Request, caller: CurrentCaller, start: Start, end: End
+) -> Response:
+    groups = await _profit_and_loss(request, caller, start, end)
+    return csv_response(
+        profit_and_loss_csv(groups, label=labeller(request)),
+        f"profit-and-loss-{start}-{end}.csv",
     )
 
 
@@ -93,37 +127,37 @@ async def _expenses_by_category(
         return await reports_expenses.expenses_by_category(tx=tx, start=start, end=end)
 
 
-def check_period(start: date, end: date) -> None:
-    if end < start:
-        raise InvalidExpenseError(
-            [FieldError(field="query.end", message="must not be before start", code="date_order")]
-        )
-    if (end - start).days > MAX_PERIOD_DAYS:
-        raise InvalidExpenseError(
-            [
-                FieldError(
-                    field="query.end",
-                    message=f"a report covers at most {MAX_PERIOD_DAYS} days",
-                    code="period_too_long",
-                )
-            ]
-        )
+async def _profit_and_loss(
+    request: Request, caller: CurrentCaller, start: date, end: date
+) -> list[reports_profit.ProfitAndLoss]:
+    check_period(start, end)
+    org_id = requested_org(request, caller)
+    async with org_scope(request, caller, org_id) as (tx, ctx):
+        ctx.require(Permission.DATA_READ)
+        return await reports_profit.profit_and_loss(tx=tx, start=start, end=end)
 
 
-def _labeller(request: Request) -> Callable[[str], str]:
-    # The shell loads the catalogs once at start-up; categories translate with the same ones.
-    language = negotiate(choice=None, accept_language=request.headers.get("accept-language"))
-    gettext = request.app.state.shell.catalogs.get(language).gettext
-    return lambda category: category_label(category, gettext)
-
-
-def _csv(text: str, filename: str) -> Response:
-    # A byte-order mark so spreadsheet programs read the accents as UTF-8.
-    return Response(
-        ("\ufeff" + text).encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+def _profit(group: reports_profit.ProfitAndLoss, label: Callable[[str], str]) -> CurrencyProfitRead:
+    currency = group.currency
+    return CurrencyProfitRead(
+        currency=currency,
+        invoices=group.invoices,
+        revenue_minor=group.revenue_minor,
+        expenses_minor=group.expenses_minor,
+        profit_minor=group.profit_minor,
+        revenue=amount_text(group.revenue_minor, currency),
+        expenses=amount_text(group.expenses_minor, currency),
+        profit=amount_text(group.profit_minor, currency),
+        expense_lines=[
+            ExpenseLineRead(
+                category=line.category,
+                label=label(line.category),
+                net_minor=line.net_minor,
+                net=amount_text(line.net_minor, currency),
+            )
+            for line in group.expense_lines
+        ],
     )
 
 
-routers = (router,)
+routers = (router, reports_sales_api.router)
