@@ -3,8 +3,8 @@
 from xentri.ai import tables as _ai_tables  # noqa: F401 - registers the tables
 from xentri.ai.memory import tables as _ai_memory_tables  # noqa: F401 - registers the tables
 from xentri.catalog import tables as _catalog_tables  # noqa: F401 - registers the tables
-from xentri.categories.finance import expenses_tables as _expense_tables  # noqa: F401
 from xentri.categories.finance import documents_tables as _document_tables  # noqa: F401
+from xentri.categories.finance import expenses_tables as _expense_tables  # noqa: F401
 from xentri.categories.finance import tables as _finance_tables  # noqa: F401 - registers
 from xentri.categories.strategy import tables as _strategy_tables  # noqa: F401 - registers
 from xentri.identity import tables as _identity_tables  # noqa: F401 - registers the tables
