@@ -153,7 +153,7 @@ def _logo(document: InvoiceDocument) -> Flowable | None:
         log.warning("invoice_logo_unreadable", error=str(exc))
         return None
     scale = min(_LOGO_BOX[0] / pixels_wide, _LOGO_BOX[1] / pixels_high)
-    image = Image(reader, width=pixels_wide * scale, height=pixels_high * scale)
+    image = Image(io.BytesIO(document.logo), width=pixels_wide * scale, height=pixels_high * scale)
     image.hAlign = "LEFT"
     return image
 
