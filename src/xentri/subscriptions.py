@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xentri.categories.finance import invoice_mail
+from xentri.categories.finance import pulse_producers as finance_pulse
 from xentri.categories.strategy import pulse as strategy_pulse
 from xentri.kernel.events.consumer import Subscription
 from xentri.notifications import handlers as notification_handlers
@@ -15,6 +16,7 @@ def pulse_producers() -> PulseProducers:
     producers = PulseProducers()
     platform.register(producers)
     strategy_pulse.register(producers)
+    finance_pulse.register(producers)
     return producers
 
 
