@@ -70,6 +70,12 @@ def answer(
 ) -> Turn:
     """Merge the owner's answer and choose what to ask next, in the owner's language."""
     updated = apply_answer(known, question, text, today=today, default_currency=default_currency)
+    if _renamed_in_passing(known, updated, question):
+        # A capitalised place in a later answer ("café de la Sierra Sur") reads like a business
+        # name to the extractor; the name given when it was asked for stands (the owner can
+        # still change it in the Brief editor).
+        identity = updated.identity.model_copy(update={"name": known.identity.name})
+        updated = updated.model_copy(update={"identity": identity})
     following = next_question(updated, language=language)
     if following is None:
         reply = _READY[language]
@@ -122,6 +128,15 @@ def brief_from(known: KnownFacts) -> Brief:
             team_size=known.constraints.team_size,
             budget=_budget(known),
         ),
+    )
+
+
+def _renamed_in_passing(before: KnownFacts, after: KnownFacts, question: Question | None) -> bool:
+    return (
+        before.identity.name is not None
+        and after.identity.name != before.identity.name
+        and question is not None
+        and question.id != "identity.name"
     )
 
 
