@@ -7,9 +7,13 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import socket
 import uuid
+from email import message_from_bytes, policy
 
 import pytest
+from aiosmtpd.controller import Controller
+from pydantic import SecretStr
 from pypdf import PdfReader
 
 from tests.support.db import as_org
@@ -323,3 +327,43 @@ async def test_language_and_payment_instructions_change_the_documents(shop):
     assert "December 2, 2026" in text
     assert "MX$1,044.00" in text
     assert "CLABE 012180001234567891" in text
+
+
+class SmtpInbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or b""))
+        return "250 OK"
+
+
+async def test_through_smtp_the_pdf_is_a_mime_attachment(make_app, client_for, owner_conn):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app = make_app(smtp_url=SecretStr(f"smtp://127.0.0.1:{port}"))
+        person = await sign_up(client_for(app))
+        await create_org(person, "Panadería Sol", currency="MXN", default_language="es")
+        email = f"smtp-{uuid.uuid4().hex[:8]}@example.mx"
+        invoice = await sent_invoice(person, await new_customer(person, email=email))
+        response = await person.client.post(
+            f"/api/v1/finance/invoices/{invoice['id']}/send-email", headers=person.headers()
+        )
+    finally:
+        controller.stop()
+
+    assert response.json()["state"] == "sent"
+    [raw] = [content for recipients, content in inbox.messages if recipients == [email]]
+    message = message_from_bytes(raw, policy=policy.default)
+    [attachment] = list(message.iter_attachments())
+    assert message["Subject"] == "Factura INV-0001 de Panadería Sol"
+    assert attachment.get_filename() == "Factura-INV-0001.pdf"
+    assert attachment.get_content_type() == "application/pdf"
+    assert "INV-0001" in pdf_text(attachment.get_payload(decode=True))
+    assert mails_to(owner_conn, email) == []
+    await person.client.aclose()
