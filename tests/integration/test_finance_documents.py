@@ -367,3 +367,41 @@ async def test_through_smtp_the_pdf_is_a_mime_attachment(make_app, client_for, o
     assert "INV-0001" in pdf_text(attachment.get_payload(decode=True))
     assert mails_to(owner_conn, email) == []
     await person.client.aclose()
+
+
+async def test_a_mail_that_left_but_was_not_marked_is_never_sent_again(
+    shop, owner_conn, app_engine, system_engine, redis_client, relay, stream, monkeypatch
+):
+    from xentri.categories.finance import invoice_mail_outbox
+
+    class Recording:
+        def __init__(self) -> None:
+            self.sent: list[Mail] = []
+
+        async def send(self, mail: Mail, *, tx) -> None:
+            self.sent.append(mail)
+
+    finish = invoice_mail_outbox._finish
+
+    async def crash_before_marking_sent(tx, email_id, *, state, error=None):
+        if state == "sent":
+            raise RuntimeError("the process died here")
+        await finish(tx, email_id, state=state, error=error)
+
+    documents = consumer(
+        "documents", app_engine=app_engine, redis_client=redis_client, stream=stream
+    )
+    invoice = await sent_invoice(shop["person"], shop["customer"])
+    await drain(relay, [documents])
+    mailer = Recording()
+    monkeypatch.setattr(invoice_mail_outbox, "_finish", crash_before_marking_sent)
+    first = await send_due(system_engine, app_engine, mailer=mailer)
+    monkeypatch.setattr(invoice_mail_outbox, "_finish", finish)
+    second = await send_due(system_engine, app_engine, mailer=mailer)
+
+    with as_org(owner_conn, shop["org"]):
+        state = owner_conn.execute(
+            "select state from finance_invoice_emails where invoice_id = %s", (invoice["id"],)
+        ).fetchone()[0]
+    assert (first.sent, second.sent, len(mailer.sent)) == (0, 0, 1)
+    assert state == "sending"

@@ -23,7 +23,7 @@ from xentri.categories.finance.documents_tables import invoice_links
 from xentri.categories.finance.domain import InvoiceState
 from xentri.categories.finance.errors import NotFoundError
 from xentri.categories.finance.invoices import locked_invoice
-from xentri.kernel.db.tenant import system_transaction
+from xentri.kernel.db.tenant import system_transaction, tenant_transaction
 from xentri.kernel.errors import DomainError
 
 PUBLIC_PATH = "/i/"
@@ -148,8 +148,6 @@ async def opened_invoice(
 
     The link is looked up again inside it (a revocation committed in between wins) and its
     last view is recorded."""
-    from xentri.kernel.db.tenant import tenant_transaction
-
     found = await find_link(engine, token)
     if found is None:
         raise NotFoundError("No such invoice link.")

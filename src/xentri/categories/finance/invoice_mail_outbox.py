@@ -97,7 +97,9 @@ async def send_now(
 async def deliver(
     *, engine: AsyncEngine, org_id: uuid.UUID, email_id: uuid.UUID, delivery: Delivery
 ) -> str:
-    """Send a claimed ask; the state it ends in (sent, skipped, pending again, failed)."""
+    """Send a claimed ask; the state it ends in (sent, skipped, pending again, failed, or
+    still sending when the mail left but its mark could not be written)."""
+    handed_over = False
     try:
         async with tenant_transaction(engine, org_id) as tx:
             ask = (
@@ -121,10 +123,16 @@ async def deliver(
             )
             # The dev mailbox writes in this transaction, so there it is exactly once.
             await delivery.mailer.send(mail, tx=tx)
+            handed_over = True
             await _finish(tx, email_id, state="sent")
             return "sent"
     except Exception as exc:  # noqa: BLE001 - the refusal is recorded and retried below
         error = f"{type(exc).__name__}: {exc}"[:300]
+        if handed_over:
+            # The server took the mail but `sent` was not written: the ask stays `sending`
+            # (the claim committed), visible, rather than be retried into a second copy.
+            log.error("invoice_email_unmarked", email_id=str(email_id), error=error)
+            return "sending"
         log.warning("invoice_email_failed", email_id=str(email_id), error=error)
         async with tenant_transaction(engine, org_id) as tx:
             attempts = await tx.scalar(
