@@ -9,7 +9,9 @@ from fastapi import APIRouter, FastAPI
 
 from xentri.kernel.i18n import Catalogs, load_catalogs
 from xentri.kernel.storage import LocalObjectStorage, ObjectStorage
+from xentri.shell.api_copilot import router as copilot_widget_api
 from xentri.shell.assets import Assets, assets_router
+from xentri.shell.copilot_widget import install_widget_globals
 from xentri.shell.error_pages import install_error_pages
 from xentri.shell.templating import Renderer
 from xentri.shell.views_auth import auth_pages
@@ -29,6 +31,7 @@ LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 
 shell_routers: tuple[APIRouter, ...] = (
     assets_router,
+    copilot_widget_api,
     auth_pages,
     recovery_pages,
     invitation_pages,
@@ -67,4 +70,5 @@ def install_shell(app: FastAPI, *, template_packages: tuple[str, ...] = ()) -> N
         renderer=Renderer(catalogs, assets, template_packages),
         storage=storage,
     )
+    install_widget_globals(app.state.shell.renderer.envs)
     install_error_pages(app)
