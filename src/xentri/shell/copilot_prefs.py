@@ -1,58 +1,38 @@
 """Where a person docks the copilot panel (right or bottom), kept with their account so every
-device opens it on the same side (ADR-012: "user preferences table").
-
-There is no general per-person preference table yet, and this change could not add one (no
-migration revision was free). The choice is one switch per person, and the per-person
-(user, kind) -> switches table of notification choices already holds exactly that shape: it is
-stored there under a kind of its own, which the notification code never lists and so never
-reads (ADR 0021). Declared here as a lightweight table, not imported, so the two concerns stay
-apart; it moves to a proper preferences table with the next migration.
-"""
+device opens it on the same side (ADR-012: "user preferences table")."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Literal, cast
 
-from sqlalchemy import Boolean, String, column, func, select, table
-from sqlalchemy.dialects.postgresql import UUID, insert
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from xentri.shell.tables import user_preferences
 
 PanelSide = Literal["right", "bottom"]
 DEFAULT_SIDE: PanelSide = "right"
-PANEL_KIND = "ui.copilot_panel_bottom"
-
-_switches = table(
-    "notification_preferences",
-    column("id", UUID(as_uuid=True)),
-    column("user_id", UUID(as_uuid=True)),
-    column("kind", String(40)),
-    column("email", Boolean),
-    column("in_app", Boolean),
-    column("updated_at"),
-)
 
 
 async def panel_side(*, tx: AsyncSession, user_id: uuid.UUID) -> PanelSide:
-    bottom = (
+    side = (
         await tx.execute(
-            select(_switches.c.in_app).where(
-                _switches.c.user_id == user_id, _switches.c.kind == PANEL_KIND
+            select(user_preferences.c.copilot_panel_side).where(
+                user_preferences.c.user_id == user_id
             )
         )
     ).scalar_one_or_none()
-    if bottom is None:
-        return DEFAULT_SIDE
-    return "bottom" if bottom else "right"
+    return DEFAULT_SIDE if side is None else cast(PanelSide, side)
 
 
 async def set_panel_side(*, tx: AsyncSession, user_id: uuid.UUID, side: PanelSide) -> None:
-    bottom = side == "bottom"
     await tx.execute(
-        insert(_switches)
-        .values(id=uuid.uuid4(), user_id=user_id, kind=PANEL_KIND, email=False, in_app=bottom)
+        insert(user_preferences)
+        .values(user_id=user_id, copilot_panel_side=side)
         .on_conflict_do_update(
-            constraint="uq_notification_preferences_user_id_kind",
-            set_={"in_app": bottom, "updated_at": func.now()},
+            index_elements=[user_preferences.c.user_id],
+            set_={"copilot_panel_side": side, "updated_at": func.now()},
         )
     )

@@ -1,10 +1,11 @@
-"""The shell's own tables: first-run progress (per person) and the org's display preferences
-(tenant data, under row-level security like every org table). Notification choices live with
-the notifications (xentri.notifications.tables)."""
+"""The shell's own tables: first-run progress and interface preferences (per person) and the
+org's display preferences (tenant data, under row-level security like every org table).
+Notification choices live with the notifications (xentri.notifications.tables)."""
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
@@ -43,4 +44,16 @@ org_preferences = Table(
     ),
     Column("date_format", String(20), nullable=False, server_default="medium"),
     *timestamp_columns(),
+)
+
+# Per person, like onboarding_progress: how the interface opens on every device they use.
+user_preferences = Table(
+    "user_preferences",
+    metadata,
+    Column(
+        "user_id", UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("copilot_panel_side", String(10), nullable=False, server_default="right"),
+    *timestamp_columns(),
+    CheckConstraint("copilot_panel_side in ('right', 'bottom')", name="panel_side_known"),
 )
