@@ -202,3 +202,12 @@ async def test_opening_someone_elses_notification_is_not_found(ana, client_for):
     assert response.status_code == 404
     assert (await ana.client.get("/api/v1/notifications")).json()["unread"] == 3
     await ben.client.aclose()
+
+
+async def test_the_api_is_in_the_published_openapi(make_app, client_for):
+    async with client_for(make_app()) as client:
+        spec = (await client.get("/api/v1/openapi.json")).json()
+
+    assert {"get"} <= set(spec["paths"]["/api/v1/notifications"])
+    assert {"post"} <= set(spec["paths"]["/api/v1/notifications/read-all"])
+    assert {"post"} <= set(spec["paths"]["/api/v1/notifications/{notification_id}/read"])
