@@ -102,10 +102,9 @@ async def run_agent_workers(
     embedder: Embedder | None = None,
 ) -> None:
     """The agent workers of `categories` (all seven when None) in this process."""
-    from xentri.ai.copilot.offline import copilot_responder
+    from xentri.agent_tools import agent_tools, offline_copilot
     from xentri.ai.memory import brief_cache_handlers
     from xentri.ai.memory.embeddings import check_embeddings_column
-    from xentri.ai.memory.tools import search_journal_tool
     from xentri.ai.offline_model import offline_model
     from xentri.ai.providers import model_factory
     from xentri.ai.registry import load_agent_registry
@@ -120,7 +119,7 @@ async def run_agent_workers(
     async with connections(plane, name="xentri-agents") as conns:
         if embedder is not None:
             await check_embeddings_column(conns.app_engine)
-        tools = {"memory.search_journal": search_journal_tool(embedder=embedder)}
+        tools = agent_tools(embedder=embedder)
         runner = AgentRunner(
             settings=ai_settings,
             engine=conns.app_engine,
@@ -135,7 +134,7 @@ async def run_agent_workers(
                 settings=ai_settings,
                 engine=conns.app_engine,
                 redis=conns.redis,
-                offline_for=copilot_responder,
+                offline_for=offline_copilot(),
                 brief_source=ApprovedBriefSource(),
                 tools=tools,
                 embedder=embedder,

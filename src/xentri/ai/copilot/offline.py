@@ -3,18 +3,34 @@
 It answers what the scope's own data can answer (what happened recently, from the events the
 scope follows; counts and totals through the engine's data answers) and says plainly, in the
 user's language, when a question needs a cloud model. It never invents an answer.
+
+When the question's subject (`xentri.ai.offline.question_intent`) is one a category answers
+with a tool the agent holds, it calls that tool and answers with the tool's own words. Which
+tool answers which subject is data the composition root hands in (`ToolIntents`), so neither
+the engine nor this module knows a category.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from xentri.ai.asks import Ask
 from xentri.ai.context import ScopeContext
-from xentri.ai.offline import DataAnswer, DataContext, EventRecord, answer_question
-from xentri.ai.offline_model import OfflinePrompt, OfflineResponder
+from xentri.ai.offline import (
+    DataAnswer,
+    DataContext,
+    EventRecord,
+    answer_question,
+    question_intent,
+)
+from xentri.ai.offline_model import OfflinePrompt, OfflineResponder, OfflineToolCall, tool_answer
+
+# A question's subject (an `xentri.ai.offline.Intent`) → the tools (model-facing names, first
+# one the agent holds wins) that answer it.
+ToolIntents = Mapping[str, Sequence[str]]
 
 _ACTIVITY = re.compile(
     r"\b(what happened|what's new|whats new|recent|activity|latest|"
@@ -32,9 +48,27 @@ _RECENT = {
 }
 
 
-def copilot_responder(ask: Ask, context: ScopeContext) -> OfflineResponder:
-    def respond(prompt: OfflinePrompt) -> str:
+def copilot_responder_with(
+    tool_intents: ToolIntents,
+) -> Callable[[Ask, ScopeContext], OfflineResponder]:
+    """The copilot's offline responder, answering the subjects in `tool_intents` by tool."""
+
+    def responder_for(ask: Ask, context: ScopeContext) -> OfflineResponder:
+        return copilot_responder(ask, context, tool_intents=tool_intents)
+
+    return responder_for
+
+
+def copilot_responder(
+    ask: Ask, context: ScopeContext, *, tool_intents: ToolIntents | None = None
+) -> OfflineResponder:
+    def respond(prompt: OfflinePrompt) -> str | OfflineToolCall:
         language = ask.language
+        if prompt.tool_results:
+            return "\n\n".join(tool_answer(result) for result in prompt.tool_results)
+        call = _tool_call(prompt, tool_intents or {}, language=language)
+        if call is not None:
+            return call
         if not _ACTIVITY.search(prompt.text):
             # Counts, totals, trends: the engine's data answers; advice and open questions get
             # its plain "this needs a cloud model" explanation, never a guess.
@@ -60,3 +94,20 @@ def copilot_responder(ask: Ask, context: ScopeContext) -> OfflineResponder:
         return "\n".join(lines)
 
     return respond
+
+
+def _tool_call(
+    prompt: OfflinePrompt, intents: ToolIntents, *, language: str
+) -> OfflineToolCall | None:
+    intent = question_intent(prompt.text)
+    if intent is None:
+        return None
+    for name in intents.get(intent, ()):
+        tool = prompt.tool(name)
+        if tool is None:
+            continue
+        # The only argument the offline model fills: the asker's language, so the tool's
+        # figures come back written the way the asker reads them.
+        properties = tool.parameters_json_schema.get("properties", {})
+        return OfflineToolCall(name, {"language": language} if "language" in properties else {})
+    return None

@@ -28,6 +28,7 @@ from xentri.ai.offline.facts import (
     YearFoundedFact,
 )
 from xentri.ai.offline.formatting import format_money, join_list, locale_for
+from xentri.ai.offline.intents import INTENTS, Intent, question_intent
 from xentri.ai.offline.interview import Question, apply_answer, next_question
 from xentri.ai.offline.known import Constraints, Identity, KnownFacts, KnownGoal, KnownOffering
 from xentri.ai.offline.language import detect_language
@@ -36,6 +37,7 @@ from xentri.ai.offline.numbers import parse_decimal
 from xentri.ai.offline.writer import about_us, mission, summary, tagline
 
 __all__ = [
+    "INTENTS",
     "Answer",
     "AudienceFact",
     "BriefSection",
@@ -51,6 +53,7 @@ __all__ = [
     "FactKind",
     "GoalFact",
     "Identity",
+    "Intent",
     "InvoiceRecord",
     "KnownFacts",
     "KnownGoal",
@@ -82,6 +85,7 @@ __all__ = [
     "next_question",
     "parse_decimal",
     "parse_money",
+    "question_intent",
     "summary",
     "tagline",
     "to_amount",
