@@ -13,7 +13,7 @@ from xentri.ai.worker import OfflineFor
 from xentri.brief_offerings import ApprovedBriefOfferings
 from xentri.categories.finance import copilot_tools as finance
 
-# A data question's subject → the tools that answer it (ADR 0023); a category adds its own.
+# A data question's subject → the tools that answer it (ADR 0024); a category adds its own.
 TOOL_INTENTS: dict[str, tuple[str, ...]] = {**finance.TOOL_INTENTS}
 
 

@@ -5,7 +5,7 @@ Registered with the Pulse by the composition of the subscribers (`xentri.subscri
 Pulse never imports this category (ADR 0020). Both items belong to the payment-tracking module,
 whose page shows what each customer still owes.
 
-How important an overdue invoice is (1 = most), docs/adr/0022-finance-copilot.md:
+How important an overdue invoice is (1 = most), docs/adr/0024-finance-copilot.md:
 - Amount, relative to the org's typical invoice in the same currency (the median total of the
   invoices it issued in the year before the due date): under half of it 0 points, half or
   more 1, twice or more 2, five times or more 3. Relative, because 5,000 is a lot for a barber
