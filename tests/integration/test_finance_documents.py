@@ -156,6 +156,14 @@ async def test_a_resend_goes_out_now_with_the_pdf(shop, owner_conn):
     [(_subject, _body, filename, _type, content)] = mails_to(owner_conn, shop["email"])
     assert filename == "Factura-INV-0001.pdf"
     assert "INV-0001" in pdf_text(bytes(content))
+    # The dev mailbox page offers the attachment for download.
+    page = await person.client.get("/dev/mailbox")
+    hrefs = re.findall(
+        r'href="(/dev/mailbox/attachments/[0-9a-f-]+)">Factura-INV-0001\.pdf<', page.text
+    )
+    download = await person.client.get(hrefs[0])
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.content == bytes(content)
 
 
 async def test_a_refused_mail_is_retried_and_sent_once(
