@@ -28,7 +28,7 @@ def test_list_prints_every_agent_with_scope_and_subscriptions(env):
     assert len(rows) == 42
     assert "subcategory.finance.billing" in result.stdout
     assert "xentri.brief.updated.v1" in result.stdout
-    assert result.stdout.rstrip().endswith("42 agents, 26 tools declared")
+    assert result.stdout.rstrip().endswith("42 agents, 30 tools declared")
 
 
 def test_list_one_category_in_spanish(env):
