@@ -16,11 +16,13 @@ from xentri.ai.registry import AgentRegistry, RegistryError, load_agent_registry
 from xentri.brief_offerings import ApprovedBriefOfferings
 from xentri.catalog import api as catalog_api
 from xentri.categories.finance import api as finance_api
+from xentri.categories.finance import expenses_api, reports_api
+from xentri.categories.finance import views as finance_views
 from xentri.categories.finance.invoice_documents_api import router as invoice_documents_api
 from xentri.categories.finance.invoice_public_views import public_invoice_pages
-from xentri.categories.finance import expenses_api, reports_api
 from xentri.categories.strategy import api as strategy_api
 from xentri.categories.strategy import views as strategy_views
+from xentri.copilot_badges import BADGE_SOURCES
 from xentri.identity import api as identity_api
 from xentri.identity import events as _identity_events  # noqa: F401 - registers the events
 from xentri.identity.caller_org import CallerOrgMiddleware
@@ -47,8 +49,8 @@ EVENT_MODULES = (
     "xentri.identity.invitation_events",
     "xentri.catalog.events",
     "xentri.categories.strategy.events",
-    "xentri.categories.finance.expense_events",
     "xentri.pulse.events",
+    "xentri.categories.finance.expense_events",
     "xentri.categories.finance.events",
 )
 
@@ -92,18 +94,20 @@ def compose(
             *expenses_api.routers,
             *reports_api.routers,
             storage_routes.router,
-            *strategy_views.routers,
             *pulse_api.routers,
             pulse_pages,
             *finance_api.routers,
             invoice_documents_api,
             public_invoice_pages,
+            *strategy_views.routers,
+            *finance_views.routers,
             *shell_routers,
             *extra_routers,
         ),
         caller_middleware=CallerOrgMiddleware,
         larger_bodies={
             **shell_larger_bodies,
+            **finance_views.LARGER_BODIES,
             LOCAL_OBJECTS_PATH: storage_settings.storage_max_upload_bytes,
         },
     )
@@ -114,6 +118,7 @@ def compose(
     # Finance picks invoice lines from the approved Brief's offerings (when there is one).
     app.state.finance_offerings = ApprovedBriefOfferings()
     install_shell(app, template_packages=CATEGORY_TEMPLATES)
+    app.state.copilot_badge_sources = BADGE_SOURCES
     app.state.ai_settings = (
         ai_settings if ai_settings is not None else ai_settings_from_environment()
     )

@@ -52,7 +52,17 @@ CATEGORIES: tuple[NavCategory, ...] = (
             ("/c/strategy/decisions", N_("Decisions")),
         ),
     ),
-    NavCategory("finance", N_("Finance"), N_("Invoices, payments, expenses and reports.")),
+    NavCategory(
+        "finance",
+        N_("Finance"),
+        N_("Invoices, payments, expenses and reports."),
+        pages=(
+            ("/c/finance/invoices", N_("Invoices")),
+            ("/c/finance/customers", N_("Customers")),
+            ("/c/finance/expenses", N_("Expenses")),
+            ("/c/finance/reports", N_("Reports")),
+        ),
+    ),
     NavCategory(
         "brand", N_("Brand"), N_("Your website, content, lead capture and search presence.")
     ),

@@ -41,6 +41,22 @@ NOTICES = {
     "goal_deleted": N_("Objective deleted."),
     "progress_saved": N_("Progress recorded."),
     "decision_logged": N_("Decision logged."),
+    "customer_saved": N_("Customer saved."),
+    "customers_imported": N_("Import finished."),
+    "invoice_saved": N_("Draft saved."),
+    "invoice_deleted": N_("Draft deleted."),
+    "invoice_not_changed": N_(
+        "That is not possible at this point. The page shows what you can do now."
+    ),
+    "invoice_sent": N_("Invoice sent. It is being emailed to the customer."),
+    "invoice_voided": N_("Invoice voided."),
+    "invoice_emailed": N_("Invoice emailed."),
+    "invoice_email_skipped": N_("Not emailed: the customer has no email address."),
+    "invoice_link_revoked": N_("Public links revoked: they no longer open the invoice."),
+    "payment_recorded": N_("Payment recorded."),
+    "payment_reversed": N_("Payment reversed."),
+    "expense_saved": N_("Expense saved."),
+    "expense_deleted": N_("Expense deleted."),
 }
 
 

@@ -9,6 +9,7 @@ import { initModuleDialog } from "./module-dialog.js";
 import { initTimeZone } from "./timezone.js";
 import { initCopilot } from "./copilot.js";
 import { initPulse } from "./pulse.js";
+import { initFinance } from "./finance.js";
 
 initTheme();
 initSyncStatus();
@@ -20,3 +21,4 @@ initModuleDialog();
 initTimeZone();
 initCopilot();
 initPulse();
+initFinance();
