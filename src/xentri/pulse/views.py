@@ -13,9 +13,10 @@ from starlette.responses import Response
 
 from xentri.contracts.pulse import STRATEGY_SCOPE
 from xentri.identity.errors import OrgNotFoundError
-from xentri.identity.http import org_scope
+from xentri.identity.http import account_scope, org_scope
 from xentri.pulse import briefing, reading, scopes, service
 from xentri.pulse.landing import Viewer, landing_scope
+from xentri.shell import onboarding
 from xentri.shell.forms import read_form
 from xentri.shell.frame import Frame, load_frame, needs_sign_in
 from xentri.shell.templating import is_htmx, redirect, render
@@ -38,8 +39,19 @@ async def pulse_page(request: Request, visitor: CurrentVisitor, scope: str) -> R
     return await _page(request, visitor, frame, scope=scope, landing=False)
 
 
-async def landing_page(request: Request, visitor: Visitor, frame: Frame) -> Response:
-    """The dashboard: the Pulse this person lands on."""
+@pulse_pages.get("/dashboard")
+async def dashboard(request: Request, visitor: CurrentVisitor) -> Response:
+    """The dashboard: the Pulse this person lands on (owners: the Strategy Pulse)."""
+    if (to_login := needs_sign_in(request, visitor)) is not None:
+        return to_login
+    frame = await load_frame(request, visitor)
+    async with account_scope(request) as tx:
+        progress = await onboarding.get_progress(tx=tx, user_id=visitor.user_id)
+    # The first visit after signing up (or a wizard closed halfway) continues the set-up.
+    if onboarding.is_pending(progress, has_orgs=bool(frame.orgs)):
+        return redirect(request, "/welcome")
+    if frame.current is None:
+        return render(request, visitor, "app/dashboard.html", {"frame": frame, "section": None})
     return await _page(request, visitor, frame, scope=None, landing=True)
 
 

@@ -1,5 +1,5 @@
-"""The signed-in workspace: dashboard, category pages, notifications (the bell's page), and the
-org switcher."""
+"""The signed-in workspace: category pages, notifications (the bell's page), and the org switcher
+(the dashboard is the landing Pulse, in xentri.pulse.views)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,12 @@ from xentri.contracts.events import SYSTEM_ORG_ID
 from xentri.identity import orgs
 from xentri.identity.caller_org import forget_session_org
 from xentri.identity.errors import OrgNotFoundError
-from xentri.identity.http import account_scope, engine_of, org_scope
+from xentri.identity.http import engine_of, org_scope
 from xentri.identity.schemas import OrgCreate
 from xentri.identity.sessions import set_active_org
 from xentri.kernel.db.tenant import tenant_transaction, user_transaction
 from xentri.notifications import list_notifications, mark_all_read, mark_read
 from xentri.notifications.errors import NotificationNotFoundError
-from xentri.pulse.views import landing_page
-from xentri.shell import onboarding
 from xentri.shell.forms import Form, field_errors, read_form
 from xentri.shell.frame import load_frame, needs_sign_in
 from xentri.shell.i18n import N_
@@ -37,22 +35,6 @@ workspace_pages = APIRouter(include_in_schema=False)
 @workspace_pages.get("/")
 async def home(request: Request, visitor: CurrentVisitor) -> Response:
     return redirect(request, "/dashboard" if visitor.signed_in else "/login")
-
-
-@workspace_pages.get("/dashboard")
-async def dashboard(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
-    frame = await load_frame(request, visitor)
-    async with account_scope(request) as tx:
-        progress = await onboarding.get_progress(tx=tx, user_id=visitor.user_id)
-    # The first visit after signing up (or a wizard closed halfway) continues the set-up.
-    if onboarding.is_pending(progress, has_orgs=bool(frame.orgs)):
-        return redirect(request, "/welcome")
-    if frame.current is not None:
-        # The dashboard is the Pulse this person lands on (owners: the Strategy Pulse).
-        return await landing_page(request, visitor, frame)
-    return render(request, visitor, "app/dashboard.html", {"frame": frame, "section": None})
 
 
 @workspace_pages.get("/c/{slug}")
