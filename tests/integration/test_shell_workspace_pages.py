@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.db import as_org
 from tests.support.identity import add_member, create_org, sign_up
-from tests.support.shell import csrf_of, form_token, sign_up_in_browser
+from tests.support.shell import csrf_of, finish_wizard, form_token, sign_up_in_browser
 
 pytestmark = pytest.mark.integration
 
@@ -295,3 +295,20 @@ async def test_a_category_page_shows_the_status_an_admin_set(
     item = re.search(r"Universal Brief</a>\s*(<span[^>]*>[^<]*</span>)", page.text)
     assert item is not None
     assert 'class="badge badge--yellow" data-status="beta">Beta — Try it now<' in item.group(1)
+
+
+async def test_the_sidebar_leads_to_each_categorys_pulse_and_keeps_it_open_there(
+    make_app, client_for
+):
+    client = client_for(make_app())
+    await sign_up_in_browser(client)
+    await finish_wizard(client)
+
+    category = await client.get("/c/sales")
+    deeper = await client.get("/pulse/subcategory.finance.billing")
+    elsewhere = await client.get("/c/legal")
+
+    assert 'href="/pulse/category.sales"' in category.text
+    assert 'href="/pulse/category.finance" aria-current="page"' in deeper.text
+    assert 'href="/c/finance/invoices"' in deeper.text
+    assert 'href="/pulse/category.sales"' not in elsewhere.text

@@ -39,6 +39,22 @@ class NavCategory:
     def path(self) -> str:
         return f"/c/{self.slug}"
 
+    @property
+    def pulse_path(self) -> str:
+        return f"/pulse/category.{self.slug}"
+
+    def holds(self, current_path: str) -> bool:
+        """Whether the page is one of this category's: its pages, or its Pulse at any level."""
+        pulse_prefixes = tuple(
+            f"/pulse/{level}.{self.slug}" for level in ("category", "subcategory", "module")
+        )
+        return (
+            current_path == self.path
+            or current_path.startswith(self.path + "/")
+            or current_path == pulse_prefixes[0]
+            or current_path.startswith(tuple(prefix + "." for prefix in pulse_prefixes[1:]))
+        )
+
 
 CATEGORIES: tuple[NavCategory, ...] = (
     NavCategory(
