@@ -12,6 +12,7 @@ import pytest
 from tests.support.db import as_org
 from tests.support.identity import add_member, sign_up
 from tests.support.shell import csrf_of, finish_wizard, form_token, sign_up_in_browser
+from xentri.contracts.brief import BriefSection
 
 pytestmark = pytest.mark.integration
 
@@ -311,3 +312,12 @@ async def test_a_member_reads_but_cannot_edit(owner, make_app, client_for, owner
     assert 'action="/c/strategy/brief/sections/' not in page.text
     assert approve.status_code == 403
     assert brief_events(owner_conn, owner) == []
+
+
+async def test_the_brief_editor_marks_each_section_for_the_copilot(owner):
+    await interview_to_review(owner)
+
+    page = await owner.get(f"{BASE}/brief")
+
+    marked = re.findall(r'data-brief-section="([a-z_]+)"', page.text)
+    assert marked == [section.value for section in BriefSection]
