@@ -16,6 +16,7 @@ from xentri.categories.strategy import (
     service,
 )
 from xentri.categories.strategy.domain import OWNER_ACTIONS, FlowAction
+from xentri.categories.strategy.interview_model import interview_model
 from xentri.categories.strategy.schemas import (
     AnswerIn,
     BriefDiffRead,
@@ -140,6 +141,7 @@ async def post_answer(
             text=answer_in.text,
             language=_language(request, answer_in.language),
             today=datetime.now(UTC).date(),
+            model=interview_model(request.app.state),
         )
     return InterviewRead.of(turn)
 

@@ -17,6 +17,7 @@ from xentri.ai.offline import Language, detect_language
 from xentri.categories.strategy import editing, interview_service
 from xentri.categories.strategy.brief_labels import SECTIONS
 from xentri.categories.strategy.domain import FlowState
+from xentri.categories.strategy.interview_model import interview_model
 from xentri.categories.strategy.schemas import AnswerIn
 from xentri.categories.strategy.views_common import BASE, actor, page, refusal
 from xentri.identity.http import org_scope
@@ -69,6 +70,7 @@ async def answer(request: Request, visitor: CurrentVisitor) -> Response:
                     text=text,
                     language=language,
                     today=dt.datetime.now(dt.UTC).date(),
+                    model=interview_model(request.app.state),
                 )
         except DomainError as exc:
             form.form_error, status = refusal(visitor, exc)

@@ -1,0 +1,153 @@
+"""The interview on a configured model (XENTRI_LLM_PROVIDER=anthropic|openai): one structured
+call per answer through the AI plane's runner (budget checked, usage recorded under
+strategy.copilot), returning the facts the answer states as a partial Brief, the next question
+in the owner's language, and whether a first draft can be written. See ADR 0025.
+
+The web process calls the model itself, with a runner built once from the app's AI settings:
+an interview turn is a request/response the page waits on, and going through the strategy
+worker's ask stream would add a hop without adding anything the runner does not already do.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from xentri.ai.config import AiSettings
+from xentri.ai.offline import KnownFacts, Language
+from xentri.ai.offline.facts import Money, Price
+from xentri.ai.offline.known import Constraints, Identity, KnownGoal, KnownOffering
+from xentri.ai.offline_model import offline_model
+from xentri.ai.providers import model_factory
+from xentri.ai.runner import AgentRequest, AgentRunner
+from xentri.contracts.brief import Brief
+
+AGENT_ID = "strategy.copilot"
+_LANGUAGE_NAMES = {"en": "English", "es": "Spanish (Mexico)"}
+
+INSTRUCTIONS = """\
+You are Xentri's Strategy Co-pilot. You interview the owner of a small business, one question at
+a time, to write their Universal Brief: identity (name, location, year founded, mission), what
+they offer and at what price, who buys it, their goals (with a number and a date), brand voice,
+what makes them different, competitors, and constraints (team size, budget).
+
+For every answer:
+- `facts`: ONLY what this answer states, in the Brief's shape; leave everything else empty (an
+  empty field means "not mentioned"). Prices are integer minor units (cents) with the ISO 4217
+  currency code; never invent a fact the owner did not state.
+- `reply`: one short, friendly question about the most important thing still missing or vague,
+  written in {language}. If the answer held nothing usable, say so politely and ask again.
+- `complete`: true once the name, offerings, audience, location and at least one goal are
+  known; then `reply` thanks the owner and says you can draft the Brief (no question).
+"""
+
+
+class InterviewStep(BaseModel):
+    """What the model returns for one answer."""
+
+    facts: Brief = Brief()
+    reply: str = Field(min_length=1, max_length=1000)
+    complete: bool = False
+
+
+class InterviewModel:
+    """Runs interview turns on the configured model."""
+
+    def __init__(self, runner: AgentRunner) -> None:
+        self.runner = runner
+
+    async def step(
+        self,
+        *,
+        org_id: uuid.UUID,
+        draft: Brief,
+        question: str | None,
+        text: str,
+        language: Language,
+    ) -> InterviewStep:
+        """One turn; raises the runner's ModelUnavailableError / BudgetExhaustedError."""
+        prompt = json.dumps(
+            {
+                "brief_so_far": draft.model_dump(mode="json", exclude_defaults=True),
+                "your_last_question": question,
+                "owner_answer": text,
+            },
+            ensure_ascii=False,
+        )
+        request = AgentRequest(
+            org_id=org_id,
+            agent_id=AGENT_ID,
+            instructions=INSTRUCTIONS.format(language=_LANGUAGE_NAMES[language]),
+            prompt=prompt,
+        )
+        return await self.runner.structured(request, InterviewStep)
+
+
+def interview_model(state: Any) -> InterviewModel | None:
+    """The configured model for `app.state`, or None when the offline engine is the model.
+
+    Built once per app and kept on its state: the model factory holds one HTTP client (and its
+    connection pool) per model, which must not be rebuilt on every answer.
+    """
+    settings: AiSettings | None = getattr(state, "ai_settings", None)
+    if settings is None or settings.llm_provider == "offline":
+        return None
+    built: InterviewModel | None = getattr(state, "strategy_interview_model", None)
+    if built is None or built.runner.settings is not settings:
+        runner = AgentRunner(
+            settings=settings,
+            engine=state.engine,
+            redis=state.redis,
+            models=model_factory(settings, offline=offline_model(_not_offline)),
+        )
+        built = InterviewModel(runner)
+        state.strategy_interview_model = built
+    return built
+
+
+def known_from(draft: Brief, *, asked: tuple[str, ...], language: Language) -> KnownFacts:
+    """The offline engine's view of a draft the model wrote, for a turn it takes over (a failed
+    model call): what it can hold of the Brief, so it does not ask again for what is there."""
+    identity = draft.identity
+    place = identity.locations[0] if identity.locations else None
+    country = place.country if place and place.country and len(place.country) == 2 else None
+    return KnownFacts(
+        language=language,
+        identity=Identity(
+            name=identity.name,
+            city=place.city if place else None,
+            region=place.region if place else None,
+            country=country,
+            year_founded=identity.year_founded,
+        ),
+        offerings=tuple(
+            KnownOffering(
+                name=offering.name,
+                price=Price(
+                    money=Money(minor_units=offering.price_minor, currency=offering.currency),
+                    unit=offering.unit,
+                )
+                if offering.price_minor is not None and offering.currency
+                else None,
+            )
+            for offering in draft.offerings
+        ),
+        audience=tuple(segment.name for segment in draft.audience.segments),
+        goals=tuple(
+            KnownGoal(statement=goal.statement, metric=goal.metric, deadline=goal.deadline)
+            for goal in draft.goals
+        ),
+        tone_words=draft.brand_voice.tone_words,
+        differentiators=draft.differentiators,
+        competitors=draft.competitors,
+        constraints=Constraints(team_size=draft.constraints.team_size),
+        asked=asked,
+    )
+
+
+def _not_offline(prompt: object) -> str:
+    # The interview's runner only ever runs the configured cloud model.
+    return "The offline engine was asked without a task."
