@@ -103,3 +103,48 @@ def test_all_zero_values_draw_flat_bars():
 def test_a_chart_refuses_mismatched_or_negative_data(labels, values):
     with pytest.raises(ValueError, match="chart"):
         bar_chart(title="t", labels=labels, values=values, value_text=str)
+
+
+def _zero_line(svg: str) -> float:
+    line = next(ET.fromstring(svg).iter(f"{SVG}line"))
+    assert line.attrib["y1"] == line.attrib["y2"]
+    return float(line.attrib["y1"])
+
+
+def test_a_loss_hangs_below_the_zero_line_and_is_not_drawn_as_zero():
+    """Profit and loss: revenue 100, expenses 150, a loss of 50 (it used to be drawn as 0)."""
+
+    def chart(profit: int) -> str:
+        return column_chart(
+            title="P&L",
+            labels=["Revenue", "Expenses", "Loss"],
+            values=[100, 150, profit],
+            value_text=lambda v: f"${v}",
+            width=300,
+            height=262,  # a 200 px plot: 20 above, 42 below for the loss's value and the labels
+        )
+
+    loss, nothing = chart(-50), chart(0)
+    zero = _zero_line(loss)
+    revenue, expenses, lost = _rects(loss)
+
+    assert loss != nothing
+    assert float(lost["y"]) == zero  # starts at the zero line and goes down
+    assert int(lost["height"]) > 0
+    assert int(lost["height"]) * 3 == int(expenses["height"])  # 50 against 150
+    assert lost["fill-opacity"] == "0.5"  # paler than the figures above the line
+    assert float(revenue["y"]) + int(revenue["height"]) == zero  # the others stand on it
+    assert float(expenses["y"]) + int(expenses["height"]) == zero
+    texts = {t.text: float(t.attrib["y"]) for t in ET.fromstring(loss).iter(f"{SVG}text")}
+    assert texts["$-50"] > zero + int(lost["height"])  # its value is written under it
+    assert texts["Loss"] > texts["$-50"]  # and the label stays under everything
+    assert list(ET.fromstring(nothing).iter(f"{SVG}line")) == []  # no loss, no zero line
+
+
+def test_all_negative_columns_hang_from_a_zero_line_at_the_top():
+    svg = column_chart(title="t", labels=["a", "b"], values=[-10, -20], value_text=str, height=100)
+
+    zero = _zero_line(svg)
+    assert zero == 20  # the top margin: nothing stands above zero
+    assert [float(r["y"]) for r in _rects(svg)] == [zero, zero]
+    assert int(_rects(svg)[1]["height"]) == 2 * int(_rects(svg)[0]["height"])

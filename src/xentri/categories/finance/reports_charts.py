@@ -1,5 +1,6 @@
 """Charts for the report pages as inline SVG strings, drawn on the server (no script, no chart
-library): a column per month, or a bar per category or aging bucket.
+library): a column per month or per line of the profit and loss (a loss below the zero line),
+or a bar per category or aging bucket.
 
 Pure functions of their data. Labels and amounts arrive already written for the reader (their
 language, their currency's decimals); every text is escaped. Bars use `currentColor`, so the
@@ -25,30 +26,51 @@ def column_chart(
     width: int = 640,
     height: int = 240,
 ) -> str:
-    """Vertical columns (e.g. revenue per month), each labelled below and its value above."""
-    _check(labels, values)
-    top, bottom = 20, 24  # room for the values above and the labels below
+    """Vertical columns (e.g. revenue per month), each labelled below and its value beside it.
+
+    A negative value (a loss, a month of refunds) hangs below a zero line drawn across the
+    chart, paler than the others and with its value under it: drawn as zero it read as
+    "nothing happened" while the table beside it showed the loss."""
+    if len(labels) != len(values):
+        raise ValueError("a chart needs one label per value")
+    high, low = max([0, *values]), min([0, *values])
+    top = 20  # room for the values above the columns
+    bottom = 24 + (18 if low < 0 else 0)  # the labels, and the values under negative columns
     plot = height - top - bottom
+    span = high - low
+    zero = top + (round(plot * high / span) if span else plot)
     slot = width / max(len(values), 1)
-    peak = max(values, default=0)
     parts = [_open(title, width, height)]
     for index, (label, value) in enumerate(zip(labels, values, strict=True)):
-        bar = round(plot * value / peak) if peak else 0
+        bar = round(plot * abs(value) / span) if span else 0
         x = round(index * slot + slot * 0.15, 1)
         bar_width = round(slot * 0.7, 1)
         middle = round(index * slot + slot / 2, 1)
+        said = f"{escape(label)}: {escape(value_text(value))}"
+        if value < 0:
+            parts.append(
+                f'<rect x="{x}" y="{zero}" width="{bar_width}" height="{bar}" '
+                f'fill="currentColor" fill-opacity="0.5"><title>{said}</title></rect>'
+            )
+            value_y = zero + bar + 14
+        else:
+            parts.append(
+                f'<rect x="{x}" y="{zero - bar}" width="{bar_width}" height="{bar}" '
+                f'fill="currentColor"><title>{said}</title></rect>'
+            )
+            value_y = zero - bar - 4
         parts.append(
-            f'<rect x="{x}" y="{top + plot - bar}" width="{bar_width}" height="{bar}" '
-            f'fill="currentColor"><title>{escape(label)}: {escape(value_text(value))}</title>'
-            "</rect>"
-        )
-        parts.append(
-            f'<text x="{middle}" y="{top + plot - bar - 4}" text-anchor="middle" {_FONT}>'
+            f'<text x="{middle}" y="{value_y}" text-anchor="middle" {_FONT}>'
             f"{escape(value_text(value))}</text>"
         )
         parts.append(
             f'<text x="{middle}" y="{height - 6}" text-anchor="middle" {_FONT}>'
             f"{escape(label)}</text>"
+        )
+    if low < 0:
+        parts.append(
+            f'<line x1="0" y1="{zero}" x2="{width}" y2="{zero}" stroke="currentColor" '
+            'stroke-width="1" data-zero-line=""/>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -103,4 +125,4 @@ def _check(labels: Sequence[str], values: Sequence[int]) -> None:
     if len(labels) != len(values):
         raise ValueError("a chart needs one label per value")
     if any(value < 0 for value in values):
-        raise ValueError("these charts draw amounts of zero or more")
+        raise ValueError("bar charts draw amounts of zero or more")

@@ -215,10 +215,12 @@ def _shown(visitor: Visitor, name: str, groups: list[Any]) -> list[dict[str, Any
             )
             rows = [(category_label(c.category, _), c) for c in group.categories]
         else:
-            chart = bar_chart(
+            # Columns, so a loss hangs below the zero line instead of being drawn as zero.
+            loss = group.profit_minor < 0
+            chart = column_chart(
                 title=_("Profit and loss in %(currency)s", currency=currency),
-                labels=[_("Revenue"), _("Expenses"), _("Profit")],
-                values=[group.revenue_minor, group.expenses_minor, max(group.profit_minor, 0)],
+                labels=[_("Revenue"), _("Expenses"), _("Loss") if loss else _("Profit")],
+                values=[group.revenue_minor, group.expenses_minor, group.profit_minor],
                 value_text=money,
             )
             rows = [(category_label(line.category, _), line) for line in group.expense_lines]
