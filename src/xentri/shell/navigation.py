@@ -77,6 +77,7 @@ CATEGORIES: tuple[NavCategory, ...] = (
             ("/c/finance/customers", N_("Customers")),
             ("/c/finance/expenses", N_("Expenses")),
             ("/c/finance/reports", N_("Reports")),
+            ("/c/finance/settings", N_("Settings")),
         ),
     ),
     NavCategory(

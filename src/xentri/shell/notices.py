@@ -57,6 +57,7 @@ NOTICES = {
     "payment_reversed": N_("Payment reversed."),
     "expense_saved": N_("Expense saved."),
     "expense_deleted": N_("Expense deleted."),
+    "finance_settings_saved": N_("Finance settings saved."),
 }
 
 

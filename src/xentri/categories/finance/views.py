@@ -9,6 +9,7 @@ from xentri.categories.finance import (
     views_invoices,
     views_payments,
     views_reports,
+    views_settings,
 )
 
 # The invoices' fixed paths (/new, /totals) come before the detail's /{invoice_id}.
@@ -19,6 +20,7 @@ routers = (
     views_customers.router,
     views_expenses.router,
     views_reports.router,
+    views_settings.router,
 )
 # The form that carries a receipt when no script ran may be larger than other bodies.
 LARGER_BODIES = views_expenses.LARGER_BODIES

@@ -35,6 +35,7 @@ TABS = (
     ("customers", f"{BASE}/customers", N_("Customers")),
     ("expenses", f"{BASE}/expenses", N_("Expenses")),
     ("reports", f"{BASE}/reports", N_("Reports")),
+    ("settings", f"{BASE}/settings", N_("Settings")),
 )
 STATUS_NAMES = {
     "draft": N_("Draft"),
