@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from html import escape
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 from urllib.parse import quote
 
