@@ -19,14 +19,13 @@ from xentri.categories.finance.domain import IllegalTransitionError
 from xentri.categories.finance.errors import NotFoundError
 from xentri.categories.finance.expenses_domain import ExpenseNotFoundError
 from xentri.categories.finance.money import exponent, is_currency
-from xentri.contracts.events import Actor
 from xentri.identity.errors import ForbiddenError
-from xentri.identity.permissions import Permission, Role, can
+from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
+from xentri.shell.category_pages import category_page, may
 from xentri.shell.forms import Form
 from xentri.shell.frame import Frame
 from xentri.shell.i18n import N_
-from xentri.shell.templating import render
 from xentri.shell.visitor import Visitor
 
 BASE = "/c/finance"
@@ -49,14 +48,6 @@ PAGE_SIZE = 25
 MAX_PAGE = 100_000
 
 
-def may(frame: Frame, permission: Permission) -> bool:
-    return frame.current is not None and can(Role(frame.current.role), permission)
-
-
-def actor(visitor: Visitor) -> Actor:
-    return Actor(type="user", id=str(visitor.user_id))
-
-
 def page(  # noqa: PLR0917 - render()'s shape, with the frame and tab
     request: Request,
     visitor: Visitor,
@@ -69,16 +60,21 @@ def page(  # noqa: PLR0917 - render()'s shape, with the frame and tab
 ) -> Response:
     """A Finance page in the shell's frame (the org's empty state when there is none)."""
     body = {
-        "frame": frame,
-        "section": "finance",
-        "tab": tab,
-        "tabs": TABS,
         "may_write": may(frame, Permission.DATA_WRITE),
         "status_names": STATUS_NAMES,
         **(context or {}),
     }
-    name = template if frame.current is not None else "finance/no_org.html"
-    return render(request, visitor, name, body, status=status)
+    return category_page(
+        request,
+        visitor,
+        frame,
+        category="finance",
+        tabs=TABS,
+        tab=tab,
+        template=template,
+        context=body,
+        status=status,
+    )
 
 
 def refusal(visitor: Visitor, exc: DomainError) -> tuple[str, int]:

@@ -33,7 +33,6 @@ from xentri.categories.finance.expenses_domain import (
 from xentri.categories.finance.views_common import (
     BASE,
     PAGE_SIZE,
-    actor,
     blank_form,
     field_problems,
     not_found,
@@ -53,6 +52,7 @@ from xentri.identity.http import base_url_of, org_scope
 from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
 from xentri.kernel.storage import ObjectStorage
+from xentri.shell.category_pages import actor
 from xentri.shell.formatting import today_in
 from xentri.shell.forms import Form, read_form
 from xentri.shell.frame import Frame, load_frame, needs_sign_in

@@ -33,7 +33,6 @@ from xentri.categories.finance.payments_schemas import PaymentMethod
 from xentri.categories.finance.totals import Line, invoice_totals
 from xentri.categories.finance.views_common import (
     BASE,
-    actor,
     blank_form,
     major_text,
     not_found,
@@ -43,6 +42,7 @@ from xentri.categories.finance.views_common import (
 from xentri.identity.http import base_url_of, engine_of, org_scope
 from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
+from xentri.shell.category_pages import actor
 from xentri.shell.formatting import today_in
 from xentri.shell.forms import Form, read_form
 from xentri.shell.frame import Frame, load_frame, needs_sign_in

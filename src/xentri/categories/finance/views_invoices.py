@@ -19,7 +19,6 @@ from xentri.categories.finance.views_common import (
     BASE,
     PAGE_SIZE,
     STATUS_NAMES,
-    actor,
     not_found,
     page,
     page_number,
@@ -46,6 +45,7 @@ from xentri.contracts.brief import Offering
 from xentri.identity.http import org_scope
 from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
+from xentri.shell.category_pages import actor
 from xentri.shell.formatting import money_in, today_in
 from xentri.shell.forms import Form, read_form
 from xentri.shell.frame import Frame, load_frame, needs_sign_in

@@ -16,7 +16,6 @@ from xentri.categories.finance.org_defaults import org_defaults
 from xentri.categories.finance.payments_schemas import PaymentCreate, PaymentMethod
 from xentri.categories.finance.views_common import (
     BASE,
-    actor,
     amount_minor,
     field_problems,
     not_found,
@@ -26,6 +25,7 @@ from xentri.categories.finance.views_invoice_detail import PAY_FIELDS, detail_pa
 from xentri.identity.http import org_scope
 from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
+from xentri.shell.category_pages import actor
 from xentri.shell.formatting import money_in
 from xentri.shell.forms import Form, read_form
 from xentri.shell.frame import load_frame, needs_sign_in

@@ -12,10 +12,11 @@ from starlette.responses import Response
 from xentri.categories.finance import document_settings, numbering
 from xentri.categories.finance.invoice_documents_api import DocumentSettingsUpdate
 from xentri.categories.finance.invoices_schemas import SettingsUpdate
-from xentri.categories.finance.views_common import BASE, blank_form, may, page, refusal
+from xentri.categories.finance.views_common import BASE, blank_form, page, refusal
 from xentri.identity.http import org_scope
 from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
+from xentri.shell.category_pages import may
 from xentri.shell.forms import Form, read_form
 from xentri.shell.frame import Frame, load_frame, needs_sign_in
 from xentri.shell.templating import redirect

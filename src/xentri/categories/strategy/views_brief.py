@@ -15,11 +15,12 @@ from xentri.categories.strategy import brief_form, editing, service
 from xentri.categories.strategy.brief_labels import FIELDS, SECTIONS, ChangeLine, describe
 from xentri.categories.strategy.change_words import apply_words
 from xentri.categories.strategy.domain import FlowState, diff
-from xentri.categories.strategy.views_common import BASE, actor, page, refusal
+from xentri.categories.strategy.views_common import BASE, page, refusal
 from xentri.contracts.brief import Brief, BriefSection
 from xentri.identity.http import org_scope
 from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
+from xentri.shell.category_pages import actor
 from xentri.shell.forms import Form, read_form
 from xentri.shell.frame import Frame, load_frame, needs_sign_in
 from xentri.shell.templating import redirect

@@ -10,13 +10,12 @@ from starlette.responses import Response
 from xentri.categories.strategy.domain import IllegalTransitionError
 from xentri.categories.strategy.planning import NotFoundError
 from xentri.categories.strategy.service import BriefNotFoundError, NothingChangedError
-from xentri.contracts.events import Actor
 from xentri.identity.errors import ForbiddenError
-from xentri.identity.permissions import Permission, Role, can
+from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
+from xentri.shell.category_pages import category_page, may
 from xentri.shell.frame import Frame
 from xentri.shell.i18n import N_
-from xentri.shell.templating import render
 from xentri.shell.visitor import Visitor
 
 BASE = "/c/strategy"
@@ -26,14 +25,6 @@ TABS = (
     ("goals", f"{BASE}/goals", N_("Goals")),
     ("decisions", f"{BASE}/decisions", N_("Decisions")),
 )
-
-
-def may(frame: Frame, permission: Permission) -> bool:
-    return frame.current is not None and can(Role(frame.current.role), permission)
-
-
-def actor(visitor: Visitor) -> Actor:
-    return Actor(type="user", id=str(visitor.user_id))
 
 
 def page(  # noqa: PLR0917 - render()'s shape, with the frame and tab
@@ -46,18 +37,23 @@ def page(  # noqa: PLR0917 - render()'s shape, with the frame and tab
     *,
     status: int = 200,
 ) -> Response:
-    """A Strategy page in the shell's frame (with the org's empty state when there is none)."""
+    """A Strategy page in the shell's frame (the org's empty state when there is none)."""
     body = {
-        "frame": frame,
-        "section": "strategy",
-        "tab": tab,
-        "tabs": TABS,
         "may_edit_brief": may(frame, Permission.ORG_UPDATE),
         "may_write": may(frame, Permission.DATA_WRITE),
         **(context or {}),
     }
-    name = template if frame.current is not None else "strategy/no_org.html"
-    return render(request, visitor, name, body, status=status)
+    return category_page(
+        request,
+        visitor,
+        frame,
+        category="strategy",
+        tabs=TABS,
+        tab=tab,
+        template=template,
+        context=body,
+        status=status,
+    )
 
 
 def refusal(visitor: Visitor, exc: DomainError) -> tuple[str, int]:

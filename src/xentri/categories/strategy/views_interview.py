@@ -19,10 +19,11 @@ from xentri.categories.strategy.brief_labels import SECTIONS
 from xentri.categories.strategy.domain import FlowState
 from xentri.categories.strategy.interview_model import interview_model
 from xentri.categories.strategy.schemas import AnswerIn
-from xentri.categories.strategy.views_common import BASE, actor, page, refusal
+from xentri.categories.strategy.views_common import BASE, page, refusal
 from xentri.identity.http import org_scope
 from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
+from xentri.shell.category_pages import actor
 from xentri.shell.forms import Form, read_form
 from xentri.shell.frame import Frame, load_frame, needs_sign_in
 from xentri.shell.templating import is_htmx, redirect
