@@ -16,17 +16,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from xentri.ai.config import AiSettings
 from xentri.ai.offline import KnownFacts, Language
 from xentri.ai.offline.facts import Money, Price
 from xentri.ai.offline.known import Constraints, Identity, KnownGoal, KnownOffering
-from xentri.ai.offline_model import offline_model
-from xentri.ai.providers import model_factory
 from xentri.ai.runner import AgentRequest, AgentRunner
+from xentri.categories.strategy.model_runner import AGENT_ID, LANGUAGE_NAMES, configured_runner
 from xentri.contracts.brief import Brief
-
-AGENT_ID = "strategy.copilot"
-_LANGUAGE_NAMES = {"en": "English", "es": "Spanish (Mexico)"}
 
 INSTRUCTIONS = """\
 You are Xentri's Strategy Co-pilot. You interview the owner of a small business, one question at
@@ -80,32 +75,17 @@ class InterviewModel:
         request = AgentRequest(
             org_id=org_id,
             agent_id=AGENT_ID,
-            instructions=INSTRUCTIONS.format(language=_LANGUAGE_NAMES[language]),
+            instructions=INSTRUCTIONS.format(language=LANGUAGE_NAMES[language]),
             prompt=prompt,
         )
         return await self.runner.structured(request, InterviewStep)
 
 
 def interview_model(state: Any) -> InterviewModel | None:
-    """The configured model for `app.state`, or None when the offline engine is the model.
-
-    Built once per app and kept on its state: the model factory holds one HTTP client (and its
-    connection pool) per model, which must not be rebuilt on every answer.
-    """
-    settings: AiSettings | None = getattr(state, "ai_settings", None)
-    if settings is None or settings.llm_provider == "offline":
-        return None
-    built: InterviewModel | None = getattr(state, "strategy_interview_model", None)
-    if built is None or built.runner.settings is not settings:
-        runner = AgentRunner(
-            settings=settings,
-            engine=state.engine,
-            redis=state.redis,
-            models=model_factory(settings, offline=offline_model(_not_offline)),
-        )
-        built = InterviewModel(runner)
-        state.strategy_interview_model = built
-    return built
+    """The interview on the configured model for `app.state`, or None when the offline engine
+    is the model (see model_runner)."""
+    runner = configured_runner(state)
+    return InterviewModel(runner) if runner is not None else None
 
 
 def known_from(draft: Brief, *, asked: tuple[str, ...], language: Language) -> KnownFacts:
@@ -146,8 +126,3 @@ def known_from(draft: Brief, *, asked: tuple[str, ...], language: Language) -> K
         constraints=Constraints(team_size=draft.constraints.team_size),
         asked=asked,
     )
-
-
-def _not_offline(prompt: object) -> str:
-    # The interview's runner only ever runs the configured cloud model.
-    return "The offline engine was asked without a task."
