@@ -82,9 +82,17 @@ def interview(page, live_server: str, answers: dict[str, str], language: str, op
         page.locator("#answer").fill(text)
         form.locator("button[type=submit]").click()
         turns += 1
-        # htmx swaps the conversation in place: the owner's message appears in it.
+        # The answer shows at once, the reply streams in, then the conversation is drawn again
+        # from what is stored: the owner's message is in it and no reply is waiting.
         page.locator(".chat__message--owner").nth(turns - 1).wait_for()
+        page.wait_for_function(REPLIED)
     return turns
+
+
+REPLIED = """() => {
+  const box = document.querySelector("[data-interview]");
+  return box && box.dataset.busy !== "true" && !box.querySelector("[data-pending]");
+}"""
 
 
 def org_of(owner_conn, email: str) -> uuid.UUID:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
+from tests.support.fake_model import fake_model  # noqa: F401 - a fixture for the tests here
 from xentri.kernel.db.engine import create_engine
 from xentri.kernel.events.relay import Relay, RelaySettings
 

@@ -6,10 +6,6 @@ model fails, the offline engine takes the turn, the chat says so and nothing is 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 
@@ -34,83 +30,11 @@ FACTS = {
 }
 
 
-class FakeModelServer:
-    """/v1/chat/completions answering with the output tool call it is given (or an error)."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.replies: list[dict[str, Any] | int] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
-                server.requests.append({"path": self.path, "body": body})
-                reply = server.replies.pop(0)
-                if isinstance(reply, int):
-                    self._send(reply, {"error": {"message": "overloaded", "type": "server"}})
-                    return
-                tool = body["tools"][0]["function"]["name"]  # the structured output's tool
-                call = {"name": tool, "arguments": json.dumps(reply)}
-                message = {
-                    "role": "assistant",
-                    "content": None,
-                    "tool_calls": [{"id": "call_1", "type": "function", "function": call}],
-                }
-                self._send(
-                    200,
-                    {
-                        "id": "chatcmpl-1",
-                        "object": "chat.completion",
-                        "created": 1764072000,
-                        "model": body["model"],
-                        "choices": [
-                            {"index": 0, "message": message, "finish_reason": "tool_calls"}
-                        ],
-                        "usage": {
-                            "prompt_tokens": 300,
-                            "completion_tokens": 60,
-                            "total_tokens": 360,
-                        },
-                    },
-                )
-
-            def _send(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:  # keep the test output quiet
-                pass
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.http.server_address[1]}/v1"
-
-
-@pytest.fixture
-def fake_model() -> Iterator[FakeModelServer]:
-    server = FakeModelServer()
-    thread = threading.Thread(target=server.http.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.http.shutdown()
-    server.http.server_close()
-
-
 @pytest.fixture
 async def owner(make_app, client_for, fake_model):
     app = make_app()
     # What XENTRI_LLM_PROVIDER=openai, XENTRI_LLM_BASE_URL and a key configure at startup.
-    app.state.ai_settings = AiSettings(
-        llm_provider="openai",
-        llm_base_url=fake_model.base_url,
-        openai_api_key="sk-dummy",
-        llm_model="fake-llm",
-        llm_max_retries=0,
-    )
+    app.state.ai_settings = fake_model.settings()
     client = client_for(app)
     client.owner_email = await sign_up_in_browser(client)
     await finish_wizard(client, org="Bluebird Plumbing")

@@ -132,6 +132,37 @@ class AgentRunner:
         recorded = await self._record(request, choice, usage, window)
         yield AgentReply(text="".join(parts), new_messages=new_messages, usage=recorded)
 
+    async def stream_structured(
+        self, request: AgentRequest, output_type: type[OutputT]
+    ) -> AsyncIterator[tuple[OutputT, bool]]:
+        """`output_type` as the model writes it: partial outputs (validated in partial mode, so
+        a field grows as its tokens arrive) with False, then the whole output with True.
+
+        Invalid output is not sent back to the model here (a stream already shown cannot be
+        taken back); it ends the stream with ModelUnavailableError, as any failure does.
+        """
+        choice, window = await self._admit(request)
+        agent = self._agent(request, choice, output_type=output_type)
+        final: OutputT | None = None
+        try:
+            with _offline(request):
+                async with agent.run_stream(
+                    request.prompt,
+                    message_history=list(request.history),
+                    model_settings=self._model_settings(),
+                    deps=self._deps(request),
+                ) as run:
+                    async for partial in run.stream_output(debounce_by=None):
+                        final = partial
+                        yield partial, False
+                    usage = run.usage
+        except (AgentRunError, OSError) as exc:
+            raise self._unavailable(request, choice, exc) from exc
+        if final is None:  # the model ended without an output
+            raise self._unavailable(request, choice, ValueError("no output"))
+        await self._record(request, choice, usage, window)
+        yield final, True
+
     async def _admit(self, request: AgentRequest) -> tuple[ModelChoice, BudgetWindow | None]:
         """The model to use, after the org's budget check for a metered one."""
         choice = request.choice or model_choice(self.settings)

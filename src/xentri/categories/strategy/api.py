@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from xentri.ai.offline import Language
 from xentri.categories.strategy import (
@@ -17,6 +22,7 @@ from xentri.categories.strategy import (
 )
 from xentri.categories.strategy.domain import OWNER_ACTIONS, FlowAction
 from xentri.categories.strategy.interview_model import interview_model
+from xentri.categories.strategy.interview_stream import stream_reply, wants_stream
 from xentri.categories.strategy.schemas import (
     AnswerIn,
     BriefDiffRead,
@@ -31,7 +37,7 @@ from xentri.categories.strategy.schemas import (
 )
 from xentri.contracts.brief import Brief
 from xentri.contracts.events import Actor
-from xentri.identity.http import CurrentCaller, org_scope, requested_org
+from xentri.identity.http import Caller, CurrentCaller, org_scope, requested_org
 from xentri.identity.permissions import Permission
 from xentri.kernel.i18n import negotiate
 
@@ -128,22 +134,67 @@ async def get_interview(request: Request, caller: CurrentCaller) -> InterviewRea
     return InterviewRead.of(found)
 
 
-@router.post("/interview/answers", summary="Answer the co-pilot; the draft Brief follows")
-async def post_answer(
-    request: Request, caller: CurrentCaller, answer_in: AnswerIn
-) -> InterviewRead:
+_STREAM_NOTE = (
+    " With `Accept: text/event-stream` the reply streams as server-sent events: `delta` "
+    "({text}) as it is written, then `done` ({interview}: the conversation as stored, whose "
+    "last message is the reply that stands) or `error` ({status, code, detail})."
+)
+
+
+@router.post(
+    "/interview/answers",
+    summary="Answer the co-pilot; the draft Brief follows",
+    description="The answer is stored before the co-pilot reads it; 409 reply-pending while "
+    "an earlier answer still waits for its reply." + _STREAM_NOTE,
+    response_model=InterviewRead,
+)
+async def post_answer(request: Request, caller: CurrentCaller, answer_in: AnswerIn) -> Response:
     org_id = requested_org(request, caller)
+    language = _language(request, answer_in.language)
     async with org_scope(request, caller, org_id) as (tx, ctx):
         ctx.require(Permission.ORG_UPDATE)
-        turn = await interview_service.answer(
-            tx=tx,
-            org_id=org_id,
-            text=answer_in.text,
-            language=_language(request, answer_in.language),
-            today=datetime.now(UTC).date(),
-            model=interview_model(request.app.state),
-        )
-    return InterviewRead.of(turn)
+        await interview_service.take(tx=tx, org_id=org_id, text=answer_in.text, language=language)
+    return await _reply(request, caller, org_id, language)
+
+
+@router.post(
+    "/interview/reply",
+    summary="The reply to an answer still waiting for one (after a dropped connection)",
+    description="Nothing happens when no answer waits." + _STREAM_NOTE,
+    response_model=InterviewRead,
+)
+async def post_reply(request: Request, caller: CurrentCaller) -> Response:
+    org_id = requested_org(request, caller)
+    return await _reply(request, caller, org_id, _language(request))
+
+
+async def _reply(
+    request: Request, caller: Caller, org_id: uuid.UUID, language: Language
+) -> Response:
+    @asynccontextmanager
+    async def transaction() -> AsyncIterator[AsyncSession]:
+        async with org_scope(request, caller, org_id) as (tx, ctx):
+            ctx.require(Permission.ORG_UPDATE)
+            yield tx
+
+    async def stored() -> dict[str, Any]:
+        async with transaction() as tx:
+            found = await interview_service.view(tx=tx, org_id=org_id, language=language)
+        return {"interview": InterviewRead.of(found).model_dump(mode="json")}
+
+    streamed = wants_stream(request.headers.get("accept"))
+    reply = interview_service.reply(
+        transactions=transaction,
+        org_id=org_id,
+        today=datetime.now(UTC).date(),
+        model=interview_model(request.app.state),
+        streamed=streamed,
+    )
+    if streamed:
+        return stream_reply(reply, stored)
+    async for _text in reply:
+        pass
+    return JSONResponse((await stored())["interview"])
 
 
 @router.get(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from xentri.categories.strategy.domain import FlowAction, FlowState, IllegalTransitionError
+from xentri.categories.strategy.interview_service import ReplyPendingError, pending_of
 from xentri.categories.strategy.service import Flow, advance, edit_draft, locked_flow
 from xentri.contracts.brief import Brief
 from xentri.contracts.events import Actor
@@ -55,5 +56,11 @@ async def approve(*, tx: AsyncSession, org_id: uuid.UUID, actor: Actor) -> Flow:
 
 
 async def draft_it(*, tx: AsyncSession, org_id: uuid.UUID, actor: Actor) -> Flow:
-    """The owner says "draft it": the interview's draft goes to review."""
+    """The owner says "draft it": the interview's draft goes to review (409 while an answer
+    still waits for its reply: its facts are not in the draft yet)."""
+    current = await locked_flow(tx, org_id)
+    if pending_of(current.interview) is not None:
+        raise ReplyPendingError(
+            "The co-pilot is still replying to your last answer. Wait for it, then draft."
+        )
     return await advance(tx=tx, org_id=org_id, action=FlowAction.READY, actor=actor)

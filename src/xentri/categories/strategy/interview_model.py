@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -29,22 +30,23 @@ a time, to write their Universal Brief: identity (name, location, year founded, 
 they offer and at what price, who buys it, their goals (with a number and a date), brand voice,
 what makes them different, competitors, and constraints (team size, budget).
 
-For every answer:
+For every answer, write the fields in this order:
+- `reply`: one short, friendly question about the most important thing still missing or vague,
+  written in {language}. If the answer held nothing usable, say so politely and ask again.
 - `facts`: ONLY what this answer states, in the Brief's shape; leave everything else empty (an
   empty field means "not mentioned"). Prices are integer minor units (cents) with the ISO 4217
   currency code; never invent a fact the owner did not state.
-- `reply`: one short, friendly question about the most important thing still missing or vague,
-  written in {language}. If the answer held nothing usable, say so politely and ask again.
 - `complete`: true once the name, offerings, audience, location and at least one goal are
   known; then `reply` thanks the owner and says you can draft the Brief (no question).
 """
 
 
 class InterviewStep(BaseModel):
-    """What the model returns for one answer."""
+    """What the model returns for one answer. The reply comes first so that, streamed, the
+    owner reads it as it is written (models write the fields in the schema's order)."""
 
-    facts: Brief = Brief()
     reply: str = Field(min_length=1, max_length=1000)
+    facts: Brief = Brief()
     complete: bool = False
 
 
@@ -64,6 +66,34 @@ class InterviewModel:
         language: Language,
     ) -> InterviewStep:
         """One turn; raises the runner's ModelUnavailableError / BudgetExhaustedError."""
+        return await self.runner.structured(
+            self._request(org_id, draft, question, text, language), InterviewStep
+        )
+
+    async def stream(
+        self,
+        *,
+        org_id: uuid.UUID,
+        draft: Brief,
+        question: str | None,
+        text: str,
+        language: Language,
+    ) -> AsyncIterator[str | InterviewStep]:
+        """One turn streamed: the reply's new text as the model writes it, then the whole
+        step. Raises as `step` does, also after some text was yielded."""
+        request = self._request(org_id, draft, question, text, language)
+        shown = ""
+        async for output, whole in self.runner.stream_structured(request, InterviewStep):
+            if whole:
+                yield output
+                return
+            if output.reply.startswith(shown) and len(output.reply) > len(shown):
+                yield output.reply[len(shown) :]
+                shown = output.reply
+
+    def _request(
+        self, org_id: uuid.UUID, draft: Brief, question: str | None, text: str, language: Language
+    ) -> AgentRequest:
         prompt = json.dumps(
             {
                 "brief_so_far": draft.model_dump(mode="json", exclude_defaults=True),
@@ -72,13 +102,12 @@ class InterviewModel:
             },
             ensure_ascii=False,
         )
-        request = AgentRequest(
+        return AgentRequest(
             org_id=org_id,
             agent_id=AGENT_ID,
             instructions=INSTRUCTIONS.format(language=LANGUAGE_NAMES[language]),
             prompt=prompt,
         )
-        return await self.runner.structured(request, InterviewStep)
 
 
 def interview_model(state: Any) -> InterviewModel | None:

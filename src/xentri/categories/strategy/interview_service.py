@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,7 @@ from xentri.categories.strategy.service import flow, locked_flow
 from xentri.categories.strategy.tables import brief_flows, brief_messages
 from xentri.contracts.brief import Brief
 from xentri.identity.tables import organizations
+from xentri.kernel.errors import DomainError
 
 log = structlog.get_logger("xentri.strategy")
 
@@ -69,12 +72,14 @@ class InterviewView:
     understood: str
     draft: Brief
     question_id: str | None = None  # "identity.name", "offerings.price.0"…
+    pending: bool = False  # an answer waits for the co-pilot's reply (see `reply`)
 
 
 async def view(*, tx: AsyncSession, org_id: uuid.UUID, language: Language) -> InterviewView:
     """The conversation so far, and the question it waits on (a new one: the first question)."""
     current_flow = await flow(tx=tx, org_id=org_id)
     known, stored = _state(current_flow.interview, language)
+    pending = pending_of(current_flow.interview) is not None
     if _by_model(current_flow.interview):
         # The configured model chose the question; the offline engine would choose another.
         return InterviewView(
@@ -84,6 +89,7 @@ async def view(*, tx: AsyncSession, org_id: uuid.UUID, language: Language) -> In
             summary(known, language=language),
             current_flow.draft,
             stored.id if stored else None,
+            pending,
         )
     turn = interview.opening(known, language=language)
     messages = await _messages(tx)
@@ -98,57 +104,144 @@ async def view(*, tx: AsyncSession, org_id: uuid.UUID, language: Language) -> In
         turn.understood,
         current_flow.draft,
         turn.question.id if turn.question else None,
+        pending,
     )
+
+
+class ReplyPendingError(DomainError):
+    status = 409
+    code = "reply-pending"
+    title = "The co-pilot is still replying"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An answer stored and waiting for the co-pilot's reply."""
+
+    message_id: uuid.UUID
+    text: str
+    language: Language
+
+    def dump(self) -> dict[str, str]:
+        return {"message_id": str(self.message_id), "text": self.text, "language": self.language}
+
+
+# A transaction inside the org, opened afresh for each step of a turn (org_scope in the pages).
+Transactions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+
+async def take(*, tx: AsyncSession, org_id: uuid.UUID, text: str, language: Language) -> Pending:
+    """Store the owner's answer, before any model reads it: the first half of a turn.
+
+    The answer is kept even if the reply never comes (the connection drops, the process stops):
+    the page shows it with a way to get the reply (`reply`). A second answer while one waits
+    is refused (409 reply-pending), so two answers never race for one question."""
+    current = await locked_flow(tx, org_id)
+    state = next_state(current.state, FlowAction.ANSWER)
+    if pending_of(current.interview) is not None:
+        raise ReplyPendingError(
+            "The co-pilot is still replying to your last answer. Wait for it, then answer."
+        )
+    known, question = _state(current.interview, language)
+    if not await _messages(tx):  # answered before the opening was shown: ask it first
+        opening = interview.opening(known, language=language)
+        await _say(tx, org_id, "copilot", opening.reply, language)
+        question = opening.question
+    pending = Pending(await _say(tx, org_id, "owner", text, language), text, language)
+    stored = dict(current.interview or {})
+    stored.update(
+        known=known.model_dump(mode="json"),
+        question=question.model_dump(mode="json") if question else None,
+        pending=pending.dump(),
+    )
+    await tx.execute(
+        update(brief_flows)
+        .where(brief_flows.c.org_id == org_id)
+        .values(state=state.value, interview=stored)
+    )
+    return pending
+
+
+async def reply(
+    *,
+    transactions: Transactions,
+    org_id: uuid.UUID,
+    today: dt.date,
+    model: InterviewModel | None = None,
+    streamed: bool = False,
+) -> AsyncIterator[str]:
+    """The second half of a turn: the reply to the waiting answer, its text as it is written,
+    then the turn stored (the facts merged, the next question) when the iterator ends.
+
+    No transaction is held while a model writes: the flow is read, the model called, and the
+    turn stored in a new transaction, only if that answer is still the one waiting (a reply
+    finished meanwhile in another tab wins; this one is dropped). With nothing waiting it
+    yields nothing. With `model` (a configured cloud model) the model reads the answer and
+    asks next, streamed token by token when `streamed`; the offline engine takes any turn the
+    model cannot (see _model_turn)."""
+    async with transactions() as tx:
+        current = await flow(tx=tx, org_id=org_id)
+        currency = await tx.scalar(
+            select(organizations.c.currency).where(organizations.c.id == org_id)
+        )
+    pending = pending_of(current.interview)
+    if pending is None or current.state is not FlowState.CONVERSING:
+        return
+    known, question = _state(current.interview, pending.language)
+    turn = _Turn(current.draft, known, question, pending.text, pending.language, today, currency)
+    outcome: _Outcome | None = None
+    if model is not None:
+        async for item in _model_turn(org_id, model, turn, streamed=streamed):
+            if isinstance(item, str):
+                yield item
+            else:
+                outcome = item
+    else:
+        outcome = _offline(turn, turn.question)
+        yield outcome.reply
+    assert outcome is not None
+    async with transactions() as tx:
+        locked = await locked_flow(tx, org_id)
+        waiting = pending_of(locked.interview)
+        if waiting is None or waiting.message_id != pending.message_id:
+            return  # answered meanwhile (another tab): that reply stands
+        await _say(tx, org_id, "copilot", outcome.reply, pending.language)
+        await _save(
+            tx,
+            org_id,
+            state=FlowState.CONVERSING,
+            draft=outcome.draft,
+            known=outcome.known,
+            question=outcome.question,
+            by_model=model is not None,
+        )
 
 
 async def answer(
     *,
-    tx: AsyncSession,
+    transactions: Transactions,
     org_id: uuid.UUID,
     text: str,
     language: Language,
     today: dt.date,
     model: InterviewModel | None = None,
 ) -> InterviewView:
-    """Take one answer: merge it, rebuild the draft, ask the next question (409 once drafted).
+    """One whole turn, for a caller that waits for it (a form without scripts, the JSON API):
+    the answer stored, the reply written and stored, the conversation as it now stands."""
+    async with transactions() as tx:
+        await take(tx=tx, org_id=org_id, text=text, language=language)
+    async for _text in reply(transactions=transactions, org_id=org_id, today=today, model=model):
+        pass
+    async with transactions() as tx:
+        return await view(tx=tx, org_id=org_id, language=language)
 
-    With `model` (a configured cloud model) the model reads the answer and asks next; the
-    offline engine takes any turn the model cannot (see _answer_by_model)."""
-    current = await locked_flow(tx, org_id)
-    state = next_state(current.state, FlowAction.ANSWER)
-    known, question = _state(current.interview, language)
-    if not await _messages(tx):  # answered before the opening was shown: ask it first
-        opening = interview.opening(known, language=language)
-        await _say(tx, org_id, "copilot", opening.reply, language)
-        question = opening.question
-    currency = await tx.scalar(select(organizations.c.currency).where(organizations.c.id == org_id))
-    if model is not None:
-        return await _answer_by_model(
-            tx,
-            org_id,
-            model,
-            _Turn(current.draft, known, question, text, language, today, currency),
-            state,
-        )
-    if question is not None and question.id == MODEL_QUESTION:
-        # The model asked it, and the operator has since gone back to the offline engine.
-        question = next_question(known, language=language)
-    turn = interview.answer(
-        known, question, text, language=language, today=today, default_currency=currency
-    )
-    draft = interview.brief_from(turn.known)
-    await _say(tx, org_id, "owner", text, language)
-    await _say(tx, org_id, "copilot", turn.reply, language)
-    await _save(tx, org_id, state=state, draft=draft, known=turn.known, question=turn.question)
-    question_text = turn.question.text if turn.question else None
-    return InterviewView(
-        state,
-        await _messages(tx),
-        question_text,
-        turn.understood,
-        draft,
-        turn.question.id if turn.question else None,
-    )
+
+def pending_of(raw: dict[str, Any] | None) -> Pending | None:
+    """The answer waiting for a reply, if any."""
+    found = (raw or {}).get("pending")
+    if not found:
+        return None
+    return Pending(uuid.UUID(found["message_id"]), found["text"], found["language"])
 
 
 @dataclass(frozen=True)
@@ -162,63 +255,91 @@ class _Turn:
     currency: str | None
 
 
-async def _answer_by_model(
-    tx: AsyncSession, org_id: uuid.UUID, model: InterviewModel, turn: _Turn, state: FlowState
-) -> InterviewView:
-    """The configured model's turn. Output that would not make a valid Brief is logged and the
-    offline engine takes the turn; so does a provider failure or a spent budget, with a line in
-    the chat saying so. Either way the owner's answer is stored and the interview goes on."""
+@dataclass(frozen=True)
+class _Outcome:
+    draft: Brief
+    known: KnownFacts
+    question: Question | None
+    reply: str
+
+
+def _offline(
+    turn: _Turn, question: Question | None, *, model_draft: bool = False, notice: str = ""
+) -> _Outcome:
+    """The offline engine's turn; on a draft a model wrote (`model_draft`), its facts are
+    merged into it so what only the model could hold stays."""
+    if question is not None and question.id == MODEL_QUESTION:
+        # The model asked it (and failed, or the operator went back to the offline engine).
+        question = next_question(turn.known, language=turn.language)
+    offline = interview.answer(
+        turn.known,
+        question,
+        turn.text,
+        language=turn.language,
+        today=turn.today,
+        default_currency=turn.currency,
+    )
+    rebuilt = interview.brief_from(offline.known)
+    draft = rebuilt
+    if model_draft:
+        try:
+            draft = brief_patch.merge(turn.draft, rebuilt)
+        except ValueError:
+            draft = rebuilt
+    return _Outcome(draft, offline.known, offline.question, notice + offline.reply)
+
+
+async def _model_turn(
+    org_id: uuid.UUID, model: InterviewModel, turn: _Turn, *, streamed: bool
+) -> AsyncIterator[str | _Outcome]:
+    """The configured model's turn: its reply's text as it comes (when `streamed`), then the
+    outcome. Output that would not make a valid Brief is logged and the offline engine takes
+    the turn; so does a provider failure or a spent budget, with a line in the chat saying so.
+    Either way the owner's answer is kept and the interview goes on. Text already streamed
+    from a failed call is superseded by the stored reply the caller shows at the end."""
     language = turn.language
-    notice, draft, asked = "", None, turn.known.asked
+    notice, step = "", None
+    question = turn.question.text if turn.question else None
     try:
-        step = await model.step(
-            org_id=org_id,
-            draft=turn.draft,
-            question=turn.question.text if turn.question else None,
-            text=turn.text,
-            language=language,
-        )
+        if streamed:
+            async for item in model.stream(
+                org_id=org_id,
+                draft=turn.draft,
+                question=question,
+                text=turn.text,
+                language=language,
+            ):
+                if isinstance(item, str):
+                    yield item
+                else:
+                    step = item
+        else:
+            step = await model.step(
+                org_id=org_id,
+                draft=turn.draft,
+                question=question,
+                text=turn.text,
+                language=language,
+            )
     except BudgetExhaustedError:
         notice = _MODEL_RESTING[language]
     except ModelUnavailableError:
         notice = _MODEL_DOWN[language]
-    else:
+    draft = None
+    if step is not None:
         try:
             draft = brief_patch.merge(turn.draft, step.facts)
         except ValueError as exc:
             log.warning("interview_model_output_refused", org_id=str(org_id), error=str(exc))
-    if draft is not None:
-        known = known_from(draft, asked=asked, language=language)
-        question = None if step.complete else _model_question(known, step.reply, language)
-        reply = step.reply
-    else:
-        offline_question = turn.question
-        if offline_question is None or offline_question.id == MODEL_QUESTION:
-            offline_question = next_question(turn.known, language=language)
-        offline = interview.answer(
-            turn.known,
-            offline_question,
-            turn.text,
-            language=language,
-            today=turn.today,
-            default_currency=turn.currency,
-        )
-        try:
-            draft = brief_patch.merge(turn.draft, interview.brief_from(offline.known))
-        except ValueError:
-            draft = interview.brief_from(offline.known)
-        known, question, reply = offline.known, offline.question, notice + offline.reply
-    await _say(tx, org_id, "owner", turn.text, language)
-    await _say(tx, org_id, "copilot", reply, language)
-    await _save(tx, org_id, state=state, draft=draft, known=known, question=question, by_model=True)
-    return InterviewView(
-        state,
-        await _messages(tx),
-        question.text if question else None,
-        summary(known, language=language),
-        draft,
-        question.id if question else None,
-    )
+    if step is not None and draft is not None:
+        known = known_from(draft, asked=turn.known.asked, language=language)
+        following = None if step.complete else _model_question(known, step.reply, language)
+        yield _Outcome(draft, known, following, step.reply)
+        return
+    outcome = _offline(turn, turn.question, model_draft=True, notice=notice)
+    if streamed:
+        yield outcome.reply
+    yield outcome
 
 
 def _model_question(known: KnownFacts, text: str, language: Language) -> Question:
@@ -272,10 +393,11 @@ async def _save(
 
 async def _say(
     tx: AsyncSession, org_id: uuid.UUID, role: str, content: str, language: Language
-) -> None:
+) -> uuid.UUID:
+    message_id = uuid.uuid4()
     await tx.execute(
         brief_messages.insert().values(
-            id=uuid.uuid4(),
+            id=message_id,
             org_id=org_id,
             role=role,
             content=content,
@@ -283,6 +405,7 @@ async def _say(
             created_at=dt.datetime.now(dt.UTC),
         )
     )
+    return message_id
 
 
 async def _messages(tx: AsyncSession) -> list[Message]:

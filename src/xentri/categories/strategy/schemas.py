@@ -97,6 +97,7 @@ class InterviewRead(BaseModel):
     question: str | None  # what the co-pilot waits for; None: enough to draft
     understood: str
     draft: Brief
+    pending: bool = False  # an answer waits for its reply: POST /interview/reply gets it
 
     @classmethod
     def of(cls, view: InterviewView) -> InterviewRead:
@@ -109,6 +110,7 @@ class InterviewRead(BaseModel):
             question=view.question,
             understood=view.understood,
             draft=view.draft,
+            pending=view.pending,
         )
 
 

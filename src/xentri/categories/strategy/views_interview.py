@@ -1,16 +1,24 @@
 """The interview page: the conversation on one side, the Brief taking shape on the other.
 
-Every answer is stored as it is sent (interview_service), so closing the browser loses nothing:
-the page shows the whole conversation again. With htmx the answer swaps the conversation and the
-Brief in place; without scripts the form posts and the page comes back.
+Every answer is stored as it is sent, before the co-pilot reads it (interview_service.take), so
+closing the browser loses nothing: the page shows the whole conversation again. With scripts
+(js/strategy-interview.js) the answer appears at once and the reply streams in as it is written
+(server-sent events, interview_stream); then the conversation and the Brief are fetched again.
+Without scripts the form posts, the whole turn runs, and the page comes back. An answer whose
+reply never came (the connection dropped, the server stopped) shows a way to get it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from xentri.ai.offline import Language, detect_language
@@ -18,6 +26,7 @@ from xentri.categories.strategy import editing, interview_service
 from xentri.categories.strategy.brief_labels import SECTIONS
 from xentri.categories.strategy.domain import FlowState
 from xentri.categories.strategy.interview_model import interview_model
+from xentri.categories.strategy.interview_stream import stream_reply, wants_stream
 from xentri.categories.strategy.schemas import AnswerIn
 from xentri.categories.strategy.views_common import BASE, page, refusal
 from xentri.identity.http import org_scope
@@ -44,6 +53,8 @@ async def interview_page(request: Request, visitor: CurrentVisitor) -> Response:
 
 @router.post(HERE)
 async def answer(request: Request, visitor: CurrentVisitor) -> Response:
+    """Take an answer. The page's script asks for the reply as a stream (the answer is stored
+    first, the reply streams in); a plain form or htmx post waits for the whole turn."""
     if (to_login := needs_sign_in(request, visitor)) is not None:
         return to_login
     frame = await load_frame(request, visitor)
@@ -63,24 +74,76 @@ async def answer(request: Request, visitor: CurrentVisitor) -> Response:
     if form.ok and frame.current is not None:
         language: Language = detect_language(text, hint=_lang(visitor))
         try:
-            async with org_scope(request, visitor.caller, frame.current.id) as (tx, ctx):
-                ctx.require(Permission.ORG_UPDATE)
-                await interview_service.answer(
-                    tx=tx,
-                    org_id=frame.current.id,
-                    text=text,
-                    language=language,
-                    today=dt.datetime.now(dt.UTC).date(),
-                    model=interview_model(request.app.state),
+            async with _transactions(request, visitor, frame.current.id)() as tx:
+                await interview_service.take(
+                    tx=tx, org_id=frame.current.id, text=text, language=language
                 )
         except DomainError as exc:
             form.form_error, status = refusal(visitor, exc)
         else:
-            if not is_htmx(request):
-                return redirect(request, f"{HERE}#answer")
-            return await _show(request, visitor, frame, Form(values={"answer": ""}, csrf_ok=True))
-    # htmx swaps only a successful answer: the refusal comes back as 200 so it is shown in place.
-    return await _show(request, visitor, frame, form, status=200 if is_htmx(request) else status)
+            return await _reply(request, visitor, frame)
+    # A refusal comes back as 200 to htmx and the script so it is shown in place.
+    return await _show(
+        request, visitor, frame, form, status=status if _whole_page(request) else 200
+    )
+
+
+@router.post(f"{HERE}/reply")
+async def get_reply(request: Request, visitor: CurrentVisitor) -> Response:
+    """The reply to an answer still waiting for one (the connection dropped mid-reply, or the
+    server stopped): the page's script asks for it by itself; without scripts, a button."""
+    if (to_login := needs_sign_in(request, visitor)) is not None:
+        return to_login
+    frame = await load_frame(request, visitor)
+    form = await read_form(request, visitor, ())
+    if frame.current is None or not form.csrf_ok:
+        return await _show(request, visitor, frame, form, status=403)
+    return await _reply(request, visitor, frame)
+
+
+async def _reply(request: Request, visitor: Visitor, frame: Frame) -> Response:
+    assert frame.current is not None
+    reply = interview_service.reply(
+        transactions=_transactions(request, visitor, frame.current.id),
+        org_id=frame.current.id,
+        today=dt.datetime.now(dt.UTC).date(),
+        model=interview_model(request.app.state),
+        streamed=wants_stream(request.headers.get("accept")),
+    )
+    if wants_stream(request.headers.get("accept")):
+
+        async def done() -> dict[str, Any]:
+            return {}  # the script fetches the page again: the stored reply stands
+
+        return stream_reply(reply, done)
+    try:
+        async for _text in reply:
+            pass
+    except DomainError as exc:
+        form = Form(values={"answer": ""}, csrf_ok=True)
+        form.form_error, status = refusal(visitor, exc)
+        return await _show(request, visitor, frame, form, status=status)
+    if _whole_page(request):
+        return redirect(request, f"{HERE}#answer")
+    return await _show(request, visitor, frame, Form(values={"answer": ""}, csrf_ok=True))
+
+
+def _transactions(
+    request: Request, visitor: Visitor, org_id: uuid.UUID
+) -> interview_service.Transactions:
+    """A fresh transaction in the org for each step of a turn, for an owner or admin."""
+
+    @asynccontextmanager
+    async def transaction() -> AsyncIterator[AsyncSession]:
+        async with org_scope(request, visitor.caller, org_id) as (tx, ctx):
+            ctx.require(Permission.ORG_UPDATE)
+            yield tx
+
+    return transaction
+
+
+def _whole_page(request: Request) -> bool:
+    return not is_htmx(request) and not wants_stream(request.headers.get("accept"))
 
 
 @router.post(f"{HERE}/draft")

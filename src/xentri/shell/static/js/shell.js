@@ -10,6 +10,7 @@ import { initTimeZone } from "./timezone.js";
 import { initCopilot } from "./copilot.js";
 import { initPulse } from "./pulse.js";
 import { initFinance } from "./finance.js";
+import { initStrategyInterview } from "./strategy-interview.js";
 
 initTheme();
 initSyncStatus();
@@ -22,3 +23,4 @@ initTimeZone();
 initCopilot();
 initPulse();
 initFinance();
+initStrategyInterview();
