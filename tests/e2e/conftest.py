@@ -15,6 +15,7 @@ import pytest
 import uvicorn
 
 from tests.conftest import TestServers, make_settings
+from tests.support.fake_model import FakeModelServer
 from xentri.composition import compose
 from xentri.kernel.http.serving import Server
 
@@ -48,6 +49,7 @@ class LiveServer:
             ),
             app=app,
         )
+        self.app = app
         self.thread = threading.Thread(target=self.server.run, name="live-server", daemon=True)
 
     def start(self) -> None:
@@ -64,14 +66,31 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(servers: TestServers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live(servers: TestServers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     settings = make_settings(servers, tmp_path_factory.mktemp("live"))
     # The whole app as `xentri serve` mounts it: identity, the web shell and the kernel routes.
     app = compose(settings, database_url=servers.app_url, redis_url=servers.redis_url)
     server = LiveServer(app)
     server.start()
-    yield server.url
+    yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(live: LiveServer) -> str:
+    return live.url
+
+
+@pytest.fixture
+def live_model(live: LiveServer) -> Iterator[FakeModelServer]:
+    """The live app on a configured cloud model (a fake OpenAI-compatible server) for one test."""
+    offline = live.app.state.ai_settings
+    with FakeModelServer() as model:
+        live.app.state.ai_settings = model.settings()
+        try:
+            yield model
+        finally:
+            live.app.state.ai_settings = offline
 
 
 # Module scope: Playwright's sync API keeps an event loop running in this thread while it is

@@ -8,6 +8,7 @@ from fastapi import Request
 from starlette.responses import Response
 
 from xentri.categories.strategy.domain import IllegalTransitionError
+from xentri.categories.strategy.interview_service import ReplyPendingError
 from xentri.categories.strategy.planning import NotFoundError
 from xentri.categories.strategy.service import BriefNotFoundError, NothingChangedError
 from xentri.identity.errors import ForbiddenError
@@ -65,6 +66,10 @@ def refusal(visitor: Visitor, exc: DomainError) -> tuple[str, int]:
         return _("Nothing changed since the approved version: there is nothing to approve."), 409
     if isinstance(exc, IllegalTransitionError):
         return _("That is not possible at this point. The page shows what you can do now."), 409
+    if isinstance(exc, ReplyPendingError):
+        return _(
+            "The co-pilot is still replying to your last answer. Wait for it, then try again."
+        ), 409
     if isinstance(exc, BriefNotFoundError | NotFoundError):
         return _("It is no longer there. Someone may have deleted it meanwhile."), 404
     return _("Something changed meanwhile. Reload the page and try again."), 409
