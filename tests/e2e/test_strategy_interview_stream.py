@@ -95,3 +95,26 @@ def waiting(owner_conn, org_id) -> bool:
     with as_org(owner_conn, org_id):
         interview = owner_conn.execute("select interview from brief_flows").fetchone()[0]
     return "pending" in interview
+
+
+def test_an_answer_sent_offline_stays_in_the_box(browser, live_server, owner_conn):
+    context, page, email = start(browser, live_server, "Leo")
+    try:
+        context.set_offline(True)
+        send(page, ANSWER)
+
+        note = page.locator("[data-unsent-note]")
+        note.wait_for()
+        assert "offline" in note.inner_text()
+        assert page.locator("#answer").input_value() == ANSWER
+        assert page.locator(".chat__message--owner").count() == 0
+        with as_org(owner_conn, org_of(owner_conn, email)):
+            assert owner_conn.execute("select count(*) from brief_messages").fetchone()[0] == 0
+
+        context.set_offline(False)  # back online: the same answer, sent again
+        page.locator("form.chat__form button[type=submit]").click()
+        page.wait_for_function(REPLIED, timeout=10_000)
+        assert page.locator(".chat__message--owner .chat__text").all_inner_texts() == [ANSWER]
+        assert page.locator("[data-fact=name]").inner_text() == "Bluebird Plumbing"
+    finally:
+        context.close()

@@ -43,7 +43,9 @@ async function send(box, form) {
   try {
     response = await fetch(form.action, { method: "POST", body, headers: STREAM, credentials: "same-origin" });
   } catch {
-    return lost(box, bubble);
+    // Nothing came back: the answer may not have reached the server. It goes back in the box
+    // to send again (if it did arrive, sending again shows it, waiting for its reply).
+    return answering ? unsent(box, form, bubble, String(body.get("answer") || "")) : lost(box, bubble);
   }
   const type = response.headers.get("content-type") || "";
   if (!type.startsWith("text/event-stream")) {
@@ -107,6 +109,26 @@ function waitingBubble(box) {
   bubble.querySelector("[data-reply-text]").textContent = box.dataset.writing;
   scrollDown(box);
   return bubble;
+}
+
+function unsent(box, form, bubble, answer) {
+  bubble.previousElementSibling?.remove(); // the answer shown at once
+  bubble.remove();
+  const textarea = form.querySelector("textarea");
+  for (const control of form.querySelectorAll("textarea, button")) control.disabled = false;
+  textarea.value = answer;
+  let note = form.querySelector("[data-unsent-note]");
+  if (!note) {
+    note = document.createElement("p");
+    note.className = "field__error";
+    note.setAttribute("data-unsent-note", "");
+    note.setAttribute("role", "alert");
+    textarea.after(note);
+  }
+  note.textContent = box.dataset.unsent;
+  delete form.dataset.sending; // js/forms.js lets it be sent again
+  for (const button of form.querySelectorAll("button")) button.removeAttribute("aria-disabled");
+  box.dataset.busy = "false";
 }
 
 // The connection dropped: the server goes on writing the reply; look again when back online,
