@@ -213,3 +213,28 @@ async def test_sending_the_organization_step_twice_makes_one_org(make_app, clien
             "select count(*) from memberships where user_id = %s", (user_id,)
         ).fetchone()[0]
     assert orgs == 1
+
+
+async def test_the_signed_out_invitation_page_says_until_when_in_the_orgs_clock(
+    make_app, client_for, owner_conn
+):
+    app = make_app()
+    owner = await sign_up(client_for(app), name="Olga")
+    org_id = await create_org(owner, "Ferretería Norte")
+    with as_org(owner_conn, org_id):
+        owner_conn.execute("update organizations set time_zone = 'Asia/Tokyo'")
+    email = f"ben-{uuid.uuid4().hex[:8]}@example.com"
+    assert (await invite(owner, org_id, email, "member")).status_code == 201
+    token = last_mail_token(owner_conn, email)
+    with as_org(owner_conn, org_id):
+        # 20:30 UTC on 1 December is 05:30 on 2 December in Tokyo.
+        owner_conn.execute(
+            "update invitations set expires_at = '2026-12-01 20:30:00+00' where email = %s",
+            (email,),
+        )
+
+    page = await client_for(app).get(f"/invitations/accept?token={token}")
+
+    assert page.status_code == 200
+    assert "Dec 2, 2026, 5:30" in page.text
+    assert "Dec 1, 2026" not in page.text

@@ -47,6 +47,7 @@ class InvitationPreview:
     inviter_name: str | None
     email: str
     expires_at: datetime
+    time_zone: str = "UTC"  # the org's: the page says until when in the org's clock
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,13 @@ async def preview_invitation(*, engine: AsyncEngine, token: str) -> InvitationPr
     async with _token_transaction(engine, token) as tx:
         row = await _pending(tx, token)
         await _enter_org(tx, row.org_id)
-        org_name = await _org_name(tx, row.org_id)
+        org_name, time_zone = (
+            await tx.execute(
+                select(organizations.c.name, organizations.c.time_zone).where(
+                    organizations.c.id == row.org_id
+                )
+            )
+        ).one()
         inviter_name = (
             await tx.execute(select(users.c.name).where(users.c.id == row.invited_by))
         ).scalar_one_or_none()
@@ -226,6 +233,7 @@ async def preview_invitation(*, engine: AsyncEngine, token: str) -> InvitationPr
         inviter_name=inviter_name,
         email=row.email,
         expires_at=row.expires_at,
+        time_zone=time_zone,
     )
 
 

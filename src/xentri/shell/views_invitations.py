@@ -15,6 +15,7 @@ from xentri.identity.invitation_errors import (
     InvitationNotFoundError,
     InvitationUnavailableError,
 )
+from xentri.shell.formatting import Region
 from xentri.shell.forms import read_form
 from xentri.shell.frame import to_login
 from xentri.shell.templating import redirect, render
@@ -48,6 +49,8 @@ async def _show(
     context: dict[str, object] = {
         "state": "open",
         "preview": preview,
+        # Signed out there is no frame: the expiry is in the inviting org's clock.
+        "region": Region(time_zone=preview.time_zone),
         "token": token,
         "problem": problem,
         "is_invited": visitor.user is not None
