@@ -13,18 +13,23 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from xentri.ai.offline import Language
+from xentri.ai.offline import Language, detect_language
 from xentri.categories.strategy import (
+    brief_changes,
     interview_service,
     planning_api,
     recommendations,
     service,
 )
-from xentri.categories.strategy.domain import OWNER_ACTIONS, FlowAction
+from xentri.categories.strategy import change_texts as texts
+from xentri.categories.strategy.change_model import change_model
+from xentri.categories.strategy.domain import OWNER_ACTIONS, FlowAction, diff
 from xentri.categories.strategy.interview_model import interview_model
 from xentri.categories.strategy.interview_stream import stream_reply, wants_stream
 from xentri.categories.strategy.schemas import (
     AnswerIn,
+    BriefChangeIn,
+    BriefChangeRead,
     BriefDiffRead,
     BriefVersionRead,
     BriefVersionSummary,
@@ -37,12 +42,15 @@ from xentri.categories.strategy.schemas import (
 )
 from xentri.contracts.brief import Brief
 from xentri.contracts.events import Actor
+from xentri.contracts.problem import FieldError
 from xentri.identity.http import Caller, CurrentCaller, org_scope, requested_org
 from xentri.identity.permissions import Permission
+from xentri.kernel.http.problems import ProblemError
 from xentri.kernel.i18n import negotiate
 
 router = APIRouter(prefix="/api/v1/strategy", tags=["strategy"])
 
+MAX_WORDS = 1000  # as the Brief page's "ask for changes" box
 VersionNumber = Annotated[int, Path(ge=1, le=1_000_000)]
 OwnerAction = StrEnum("OwnerAction", {a.name: a.value for a in OWNER_ACTIONS})  # type: ignore[misc]
 
@@ -124,6 +132,87 @@ async def post_action(request: Request, caller: CurrentCaller, action: OwnerActi
             actor=Actor(type="user", id=str(caller.user_id)),
         )
     return FlowRead.of(flow)
+
+
+@router.post(
+    "/brief/changes",
+    summary="Ask for a change to the draft in words; the changed draft and what changed follow",
+)
+async def post_change(
+    request: Request, caller: CurrentCaller, change_in: BriefChangeIn
+) -> BriefChangeRead:
+    org_id = requested_org(request, caller)
+    translate = _translate(request)
+    words = change_in.words.strip()
+    if not words or len(words) > MAX_WORDS:
+        message = translate(texts.TOO_LONG, max=MAX_WORDS) if words else translate(texts.EMPTY)
+        raise _words_refused(message, "too_long" if words else "missing")
+    language = detect_language(words, hint=_language(request))
+    async with org_scope(request, caller, org_id) as (tx, ctx):
+        ctx.require(Permission.ORG_UPDATE)  # the Brief speaks for the business
+        read = await brief_changes.draft_to_change(tx=tx, org_id=org_id)
+        currency = await brief_changes.org_currency(tx=tx, org_id=org_id)
+    # Outside any transaction: a slow model holds no row lock and no connection.
+    proposal = await brief_changes.propose(
+        model=change_model(request.app.state),
+        org_id=org_id,
+        draft=read,
+        words=words,
+        language=language,
+    )
+    try:
+        async with org_scope(request, caller, org_id) as (tx, ctx):
+            ctx.require(Permission.ORG_UPDATE)
+            changed, made = await brief_changes.apply(
+                tx=tx,
+                org_id=org_id,
+                read=read,
+                proposal=proposal,
+                words=words,
+                language=language,
+                today=datetime.now(UTC).date(),
+                currency=currency,
+                actor=Actor(type="user", id=str(caller.user_id)),
+            )
+    except brief_changes.NotUnderstoodError as exc:
+        notice = translate(texts.NOTICES[exc.notice]) if exc.notice else None
+        raise _words_refused(translate(texts.NOT_UNDERSTOOD), "not_understood", notice) from exc
+    except brief_changes.DraftChangedError as exc:
+        raise ProblemError(
+            409, slug=exc.code, title=exc.title, detail=translate(texts.CHANGED_MEANWHILE)
+        ) from exc
+    return BriefChangeRead(
+        state=changed.state,
+        draft=changed.draft,
+        source=made.source,
+        summary=made.summary
+        or texts.summary_of(texts.change_lines(made.before, made.after), translate),
+        notice=translate(texts.NOTICES[made.notice]) if made.notice else None,
+        changed_sections=list(made.after.changed_sections(made.before)),
+        changes=[FieldChangeRead.of(c) for c in diff(made.before, made.after)],
+    )
+
+
+@router.post(
+    "/brief/changes/undo",
+    summary="Undo the last change asked for in words, if the draft has not changed since",
+)
+async def undo_change(request: Request, caller: CurrentCaller) -> FlowRead:
+    org_id = requested_org(request, caller)
+    translate = _translate(request)
+    try:
+        async with org_scope(request, caller, org_id) as (tx, ctx):
+            ctx.require(Permission.ORG_UPDATE)
+            restored = await brief_changes.undo(
+                tx=tx, org_id=org_id, actor=Actor(type="user", id=str(caller.user_id))
+            )
+    except brief_changes.UndoRefusedError as exc:
+        message = texts.UNDO_AFTER_APPROVAL if exc.approved else texts.UNDO_AFTER_EDIT
+        raise ProblemError(409, slug=exc.code, title=exc.title, detail=translate(message)) from exc
+    except brief_changes.NothingToUndoError as exc:
+        detail = translate(texts.NOTHING_TO_UNDO)
+        raise ProblemError(409, slug=exc.code, title=exc.title, detail=detail) from exc
+    return FlowRead.of(restored)
 
 
 @router.get("/interview", summary="The Strategy interview so far and the question it waits on")
@@ -218,6 +307,26 @@ async def get_recommendations(request: Request, caller: CurrentCaller) -> Recomm
             )
             for found in recommendations.recommend_goals(current.document, language=language)
         ],
+    )
+
+
+def _translate(request: Request) -> texts.Translate:
+    # The shell loads the catalogs once at start-up; the API translates with the same ones.
+    translations = request.app.state.shell.catalogs.get(_language(request))
+
+    def translate(message: str, **params: object) -> str:
+        text: str = translations.gettext(message)
+        return text % params if params else text
+
+    return translate
+
+
+def _words_refused(message: str, code: str, notice: str | None = None) -> ProblemError:
+    return ProblemError(
+        422,
+        detail=message,
+        errors=[FieldError(field="body.words", message=message, code=code)],
+        notice=notice,  # why the built-in rules read the words; left out when None
     )
 
 

@@ -1,6 +1,7 @@
 """Changes to the Brief asked for in words, on the offline engine (English or Spanish).
 
-What it understands, and nothing more (a cloud model would take the rest):
+They read the words when no model is configured, and whenever the configured one cannot
+(brief_changes, ADR 0027). What they understand, and nothing more:
 - setting a text field: "tagline: Fresh bread daily", "set the mission to …", "cambia el eslogan
   a …" (name, legal name, tagline, mission, story);
 - shortening one: "make the tagline shorter", "haz la misión más corta" (keeps the first clause,

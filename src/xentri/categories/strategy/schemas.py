@@ -85,6 +85,29 @@ class AnswerIn(BaseModel):
         return value
 
 
+class BriefChangeIn(BaseModel):
+    # Checked by the route, so a refusal comes back as a field error in the caller's language.
+    words: str = Field(
+        description="What to change, in English or Spanish, in 1 to 1000 characters.",
+        json_schema_extra={"minLength": 1, "maxLength": 1000},
+    )
+
+
+class BriefChangeRead(BaseModel):
+    state: FlowState
+    draft: Brief
+    source: Literal["model", "offline"] = Field(
+        description="`model`: the configured model made the change; `offline`: the built-in "
+        "rules did (no model configured, or it could not)."
+    )
+    summary: str = Field(description="What changed, in one line.")
+    notice: str | None = Field(
+        default=None, description="Why the built-in rules made it although a model is set up."
+    )
+    changed_sections: list[BriefSection]
+    changes: list[FieldChangeRead]
+
+
 class MessageRead(BaseModel):
     role: Literal["owner", "copilot"]
     content: str

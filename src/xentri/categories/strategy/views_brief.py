@@ -11,10 +11,11 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from xentri.ai.offline import detect_language
-from xentri.categories.strategy import brief_form, editing, service
-from xentri.categories.strategy.brief_labels import FIELDS, SECTIONS, ChangeLine, describe
-from xentri.categories.strategy.change_words import apply_words
-from xentri.categories.strategy.domain import FlowState, diff
+from xentri.categories.strategy import brief_changes, brief_form, editing, service
+from xentri.categories.strategy import change_texts as texts
+from xentri.categories.strategy.brief_labels import FIELDS, SECTIONS, ChangeLine
+from xentri.categories.strategy.change_model import change_model
+from xentri.categories.strategy.domain import FlowState
 from xentri.categories.strategy.views_common import BASE, page, refusal
 from xentri.contracts.brief import Brief, BriefSection
 from xentri.identity.http import org_scope
@@ -96,45 +97,81 @@ async def ask_for_changes(request: Request, visitor: CurrentVisitor) -> Response
         return await _show(request, visitor, frame, ask=form, status=403)
     if not text or len(text) > MAX_REQUEST:
         form.errors["request"] = (
-            visitor.gettext("Say what to change first.")
+            visitor.gettext(texts.EMPTY)
             if not text
-            else visitor.gettext("Use at most %(max)s characters.", max=MAX_REQUEST)
+            else visitor.gettext(texts.TOO_LONG, max=MAX_REQUEST)
         )
         return await _show(request, visitor, frame, ask=form, status=422)
+    try:
+        await _change_in_words(request, visitor, frame.current, text)
+    except DomainError as exc:
+        notice, status = _ask_refused(visitor, form, exc)
+        return await _show(request, visitor, frame, ask=form, ask_notice=notice, status=status)
+    return redirect(request, f"{HERE}#last-change", notice="brief_changed")
+
+
+async def _change_in_words(request: Request, visitor: Visitor, org: Any, text: str) -> None:
     language = detect_language(text, hint="es" if visitor.lang == "es" else "en")
-    unchanged = False
-
-    def change(draft: Brief) -> Brief:
-        nonlocal unchanged
-        updated = apply_words(
-            draft,
-            text,
-            today=dt.datetime.now(dt.UTC).date(),
-            default_currency=frame.current.currency if frame.current is not None else None,
+    async with org_scope(request, visitor.caller, org.id) as (tx, ctx):
+        ctx.require(Permission.ORG_UPDATE)
+        read = await brief_changes.draft_to_change(tx=tx, org_id=org.id)
+    # Outside any transaction: a slow model holds no row lock and no connection.
+    proposal = await brief_changes.propose(
+        model=change_model(request.app.state),
+        org_id=org.id,
+        draft=read,
+        words=text,
+        language=language,
+    )
+    async with org_scope(request, visitor.caller, org.id) as (tx, ctx):
+        ctx.require(Permission.ORG_UPDATE)
+        await brief_changes.apply(
+            tx=tx,
+            org_id=org.id,
+            read=read,
+            proposal=proposal,
+            words=text,
             language=language,
+            today=dt.datetime.now(dt.UTC).date(),
+            currency=org.currency,
+            actor=actor(visitor),
         )
-        unchanged = updated == draft
-        return updated
 
+
+def _ask_refused(visitor: Visitor, form: Form, exc: DomainError) -> tuple[str | None, int]:
+    """Put the refusal on the form; returns the notice to show with it and the status."""
+    if isinstance(exc, brief_changes.NotUnderstoodError):
+        form.errors["request"] = visitor.gettext(texts.NOT_UNDERSTOOD)
+        return (visitor.gettext(texts.NOTICES[exc.notice]) if exc.notice else None), 422
+    if isinstance(exc, brief_changes.DraftChangedError):
+        form.form_error = visitor.gettext(texts.CHANGED_MEANWHILE)
+        return None, 409
+    form.form_error, status = refusal(visitor, exc)
+    return None, status
+
+
+@router.post(HERE + "/undo")
+async def undo_change(request: Request, visitor: CurrentVisitor) -> Response:
+    if (to_login := needs_sign_in(request, visitor)) is not None:
+        return to_login
+    frame = await load_frame(request, visitor)
+    form = await read_form(request, visitor, ())
+    if frame.current is None or not form.csrf_ok:
+        return await _show(request, visitor, frame, problem=form.form_error, status=403)
     try:
         async with org_scope(request, visitor.caller, frame.current.id) as (tx, ctx):
             ctx.require(Permission.ORG_UPDATE)
-            await editing.change_draft(
-                tx=tx, org_id=frame.current.id, change=change, actor=actor(visitor)
-            )
-            if unchanged:
-                raise _RefusedError
-    except _RefusedError:
-        form.errors["request"] = visitor.gettext(
-            "I could not turn that into a change. Try, for example: “make the tagline "
-            "shorter”, “add an offering: cakes 25 USD each”, “remove the competitor Acme” or "
-            "“tagline: Fresh bread every morning”."
-        )
-        return await _show(request, visitor, frame, ask=form, status=422)
+            await brief_changes.undo(tx=tx, org_id=frame.current.id, actor=actor(visitor))
+    except brief_changes.UndoRefusedError as exc:
+        message = texts.UNDO_AFTER_APPROVAL if exc.approved else texts.UNDO_AFTER_EDIT
+        return await _show(request, visitor, frame, problem=visitor.gettext(message), status=409)
+    except brief_changes.NothingToUndoError:
+        problem = visitor.gettext(texts.NOTHING_TO_UNDO)
+        return await _show(request, visitor, frame, problem=problem, status=409)
     except DomainError as exc:
-        form.form_error, status = refusal(visitor, exc)
-        return await _show(request, visitor, frame, ask=form, status=status)
-    return redirect(request, f"{HERE}#changes", notice="brief_changed")
+        problem, status = refusal(visitor, exc)
+        return await _show(request, visitor, frame, problem=problem, status=status)
+    return redirect(request, f"{HERE}#last-change")
 
 
 @router.post(HERE + "/approve")
@@ -175,7 +212,7 @@ async def versions_page(
     after = after if after in by_number else newest
     before = before if before in by_number else max(after - 1, 1)
     if before in by_number and after in by_number and before != after:
-        lines = _changes(by_number[before].document, by_number[after].document)
+        lines = texts.change_lines(by_number[before].document, by_number[after].document)
     context = {
         "versions": found,
         "before": before,
@@ -186,11 +223,6 @@ async def versions_page(
     return page(request, visitor, frame, "brief", "strategy/versions.html", context)
 
 
-def _changes(before: Brief, after: Brief) -> list[ChangeLine]:
-    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
-    return [describe(change, old, new) for change in diff(before, after)]
-
-
 async def _show(
     request: Request,
     visitor: Visitor,
@@ -198,12 +230,14 @@ async def _show(
     *,
     section_form: brief_form.SectionForm | None = None,
     ask: Form | None = None,
+    ask_notice: str | None = None,
     problem: str | None = None,
     status: int = 200,
 ) -> Response:
     context: dict[str, Any] = {
         "problem": problem,
         "ask": ask or Form(values={"request": ""}, csrf_ok=True),
+        "ask_notice": ask_notice,
         "section_labels": SECTIONS,
         "field_labels": FIELDS,
         "max_request": MAX_REQUEST,
@@ -224,11 +258,27 @@ async def _show(
             interviewing=flow.state in (FlowState.INITIATED, FlowState.CONVERSING),
             forms=forms,
             errors={s: _words(visitor, f) for s, f in forms.items()},
-            pending=_changes(latest.document, flow.draft)
+            pending=texts.change_lines(latest.document, flow.draft)
             if latest is not None and flow.state is not FlowState.APPROVED
             else [],
+            last_change=_last_change(visitor, flow),
         )
     return page(request, visitor, frame, "brief", "strategy/brief.html", context, status=status)
+
+
+def _last_change(visitor: Visitor, current: service.Flow) -> dict[str, Any] | None:
+    made = brief_changes.shown_change(current)
+    if made is None:
+        return None
+    lines = texts.change_lines(made.before, made.after)
+    return {
+        "words": made.words,
+        "undone": made.undone,
+        "source": made.source,
+        "summary": made.summary or texts.summary_of(lines, visitor.gettext),
+        "notice": visitor.gettext(texts.NOTICES[made.notice]) if made.notice else None,
+        "lines": lines,
+    }
 
 
 def _words(visitor: Visitor, form: brief_form.SectionForm) -> dict[str, str]:
