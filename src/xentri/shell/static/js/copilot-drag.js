@@ -6,12 +6,13 @@ const KEY = "xentri.copilot.position";
 const THRESHOLD = 5;
 const STEP = 24;
 
-export function placeLauncher(launcher, onClick) {
+export function placeLauncher(launcher, onClick, onMove = () => {}) {
   const saved = load();
   if (saved) moveTo(launcher, saved.left, saved.top);
   window.addEventListener("resize", () => {
     const current = load();
     if (current) moveTo(launcher, current.left, current.top);
+    onMove();
   });
 
   let start = null;
@@ -31,6 +32,7 @@ export function placeLauncher(launcher, onClick) {
     dragged = true;
     launcher.classList.add("copilot__launcher--dragging");
     moveTo(launcher, start.left + dx, start.top + dy);
+    onMove();
   });
   const finish = () => {
     if (!start) return;
@@ -56,7 +58,34 @@ export function placeLauncher(launcher, onClick) {
     const [dx, dy] = moves[event.key];
     moveTo(launcher, box.left + dx, box.top + dy);
     save(launcher);
+    onMove();
   });
+}
+
+// The quick overlay opens beside the button wherever it was dragged: above it when there is
+// more room there, else below; its right edge lined up with the button's, kept inside the
+// window. It is anchored on the side facing the button, so as its answer grows it grows away
+// from the button, never over it. On a narrow screen the stylesheet spans it across the bottom.
+const GAP = 8;
+export function placeBeside(overlay, launcher) {
+  if (overlay.hidden) return;
+  for (const side of ["left", "top", "right", "bottom", "maxHeight"]) overlay.style[side] = "";
+  if (window.matchMedia("(max-width: 48rem)").matches) return;
+  const button = launcher.getBoundingClientRect();
+  const width = overlay.getBoundingClientRect().width;
+  const roomAbove = button.top - 2 * GAP;
+  const roomBelow = window.innerHeight - button.bottom - 2 * GAP;
+  const left = Math.min(Math.max(GAP, button.right - width), window.innerWidth - width - GAP);
+  overlay.style.left = `${Math.round(left)}px`;
+  overlay.style.right = "auto";
+  if (roomAbove >= roomBelow) {
+    overlay.style.top = "auto";
+    overlay.style.bottom = `${Math.round(window.innerHeight - button.top + GAP)}px`;
+  } else {
+    overlay.style.top = `${Math.round(button.bottom + GAP)}px`;
+    overlay.style.bottom = "auto";
+  }
+  overlay.style.maxHeight = `${Math.round(Math.max(roomAbove, roomBelow))}px`;
 }
 
 function moveTo(launcher, left, top) {

@@ -6,7 +6,7 @@
 // and an htmx navigation brings it with the new #content.
 import { api } from "./copilot-stream.js";
 import { chat } from "./copilot-chat.js";
-import { placeLauncher } from "./copilot-drag.js";
+import { placeBeside, placeLauncher } from "./copilot-drag.js";
 
 const STATE_KEY = "xentri.copilot.state";
 const LAST_OPEN_KEY = "xentri.copilot.last-open";
@@ -72,6 +72,7 @@ export function initCopilot() {
       // private mode: the state lasts until the page closes
     }
     quick.hidden = next !== "quick";
+    placeBeside(quick, launcher);
     panel.hidden = next !== "panel" && next !== "full";
     launcher.setAttribute("aria-expanded", String(next !== "collapsed"));
     launcher.setAttribute("aria-controls", next === "quick" ? quick.id : panel.id);
@@ -230,7 +231,7 @@ export function initCopilot() {
     if (event.key === "Tab" && state() === "full") trapFocus(event, panel);
   });
 
-  placeLauncher(launcher, toggle);
+  placeLauncher(launcher, toggle, () => placeBeside(quick, launcher));
   setSide("right");
   client
     .call("GET", "/api/v1/users/me/copilot-widget")
