@@ -41,6 +41,8 @@ class Case:
     # Said here, not looked up: the catalog could be wrong, the test must not follow it.
     partially_paid: str
     paid: str
+    # The offering's price as the page and the PDF both write it (es with MXN as Mexico does).
+    price_shown: str
 
     def t(self, message: str) -> str:
         """The page's labels as the app's own catalog words them."""
@@ -71,6 +73,7 @@ ENGLISH = Case(
     hand_line="Plumbing course",
     partially_paid="Partially paid",
     paid="Paid",
+    price_shown="MX$150.00",
 )
 SPANISH = Case(
     language="es",
@@ -82,6 +85,7 @@ SPANISH = Case(
     hand_line="Taller de panadería",
     partially_paid="Pagada en parte",
     paid="Pagada",
+    price_shown="$45.00",
 )
 
 
@@ -142,6 +146,7 @@ def write_invoice(page, live_server: str, case: Case) -> str:
     first_line = page.locator("table tbody tr").first.locator("td")
     assert first_line.nth(0).inner_text() == case.offering
     assert first_line.nth(2).inner_text() == case.web_money(case.price_minor)
+    assert case.web_money(case.price_minor) == case.price_shown == case.pdf_money(case.price_minor)
     return page.url
 
 
