@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from tests.e2e.test_shell_journey import serious_accessibility_problems, shot, sign_up
 from tests.e2e.test_strategy_interview import set_up_org
+from tests.support.db import as_org
 from xentri.categories.finance.document_settings import translations
 from xentri.categories.finance.invoice_format import document_locale, money
 from xentri.shell.formatting import money_in
@@ -163,6 +164,25 @@ def send(page, case: Case) -> None:
     page.get_by_role("heading", name=re.compile(re.escape(heading))).wait_for()
 
 
+def share_once(page, case: Case, here: str, owner_conn) -> None:
+    """'Get a public link' redirects to the invoice, which shows the new link once; a reload
+    shows it no more and issues no other link."""
+    page.get_by_role("button", name=case.t("Get a public link")).click()
+    page.wait_for_url(here)
+    link = page.locator("#public-link").input_value()
+    assert re.fullmatch(r"https?://[^/]+/i/[A-Za-z0-9_-]{43}", link), link
+    page.reload()
+    assert page.locator("#public-link").count() == 0
+    invoice_id = here.rsplit("/", 1)[1]
+    with as_org(owner_conn, page.locator("[data-pulse-badge]").get_attribute("data-org")):
+        shared = owner_conn.execute(
+            "select count(*) from finance_invoice_links "
+            "where invoice_id = %s and purpose = 'shared'",
+            (invoice_id,),
+        ).fetchone()[0]
+    assert shared == 1
+
+
 def downloaded_pdf_text(page, case: Case) -> str:
     with page.expect_download() as downloading:
         page.get_by_role("link", name=case.t("Download PDF")).click()
@@ -218,6 +238,7 @@ def test_from_nothing_to_a_paid_invoice(browser, live_server, owner_conn, case: 
         here = write_invoice(page, live_server, case)
         send(page, case)
         check_pdf(downloaded_pdf_text(page, case), case)
+        share_once(page, case, here, owner_conn)
 
         # Paid in part: all but the hand-typed line, which is what is then still due.
         partial = case.total - HAND_LINE_MINOR
