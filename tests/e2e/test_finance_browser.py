@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from tests.e2e.test_shell_journey import serious_accessibility_problems, shot, sign_up
 from tests.e2e.test_strategy_interview import set_up_org
+from tests.support.db import as_org
 from xentri.categories.finance.document_settings import translations
 from xentri.categories.finance.invoice_format import document_locale, money
 from xentri.shell.formatting import money_in
@@ -41,6 +42,8 @@ class Case:
     # Said here, not looked up: the catalog could be wrong, the test must not follow it.
     partially_paid: str
     paid: str
+    # The offering's price as the page and the PDF both write it (es with MXN as Mexico does).
+    price_shown: str
 
     def t(self, message: str) -> str:
         """The page's labels as the app's own catalog words them."""
@@ -71,6 +74,7 @@ ENGLISH = Case(
     hand_line="Plumbing course",
     partially_paid="Partially paid",
     paid="Paid",
+    price_shown="MX$150.00",
 )
 SPANISH = Case(
     language="es",
@@ -82,6 +86,7 @@ SPANISH = Case(
     hand_line="Taller de panadería",
     partially_paid="Pagada en parte",
     paid="Pagada",
+    price_shown="$45.00",
 )
 
 
@@ -118,6 +123,12 @@ def write_invoice(page, live_server: str, case: Case) -> str:
     """Line 1 from the Brief's offering, line 2 typed; saves the draft and returns its address."""
     page.goto(f"{live_server}/c/finance/invoices/new")
     assert page.get_by_role("heading", level=1).inner_text() == case.t("New invoice")
+    # The picker is searched as one types (htmx): nothing, then the customer again.
+    search = page.get_by_label(case.t("Find a customer"))
+    search.fill("zzz")
+    page.locator('[data-customer-matches="0"]').wait_for()
+    search.fill(case.customer[:4])
+    page.locator('[data-customer-matches="1"]').wait_for()
     page.locator("#f-customer_id").select_option(label=case.customer)
     page.get_by_label(case.t("Currency"), exact=True).select_option("MXN")
     offered = f"{case.offering} ({case.web_money(case.price_minor)})"
@@ -142,6 +153,7 @@ def write_invoice(page, live_server: str, case: Case) -> str:
     first_line = page.locator("table tbody tr").first.locator("td")
     assert first_line.nth(0).inner_text() == case.offering
     assert first_line.nth(2).inner_text() == case.web_money(case.price_minor)
+    assert case.web_money(case.price_minor) == case.price_shown == case.pdf_money(case.price_minor)
     return page.url
 
 
@@ -150,6 +162,25 @@ def send(page, case: Case) -> None:
     page.get_by_role("button", name=case.t("Send the invoice")).click()
     heading = case.t("Invoice %(number)s") % {"number": "INV-0001"}
     page.get_by_role("heading", name=re.compile(re.escape(heading))).wait_for()
+
+
+def share_once(page, case: Case, here: str, owner_conn) -> None:
+    """'Get a public link' redirects to the invoice, which shows the new link once; a reload
+    shows it no more and issues no other link."""
+    page.get_by_role("button", name=case.t("Get a public link")).click()
+    page.wait_for_url(here)
+    link = page.locator("#public-link").input_value()
+    assert re.fullmatch(r"https?://[^/]+/i/[A-Za-z0-9_-]{43}", link), link
+    page.reload()
+    assert page.locator("#public-link").count() == 0
+    invoice_id = here.rsplit("/", 1)[1]
+    with as_org(owner_conn, page.locator("[data-pulse-badge]").get_attribute("data-org")):
+        shared = owner_conn.execute(
+            "select count(*) from finance_invoice_links "
+            "where invoice_id = %s and purpose = 'shared'",
+            (invoice_id,),
+        ).fetchone()[0]
+    assert shared == 1
 
 
 def downloaded_pdf_text(page, case: Case) -> str:
@@ -207,6 +238,7 @@ def test_from_nothing_to_a_paid_invoice(browser, live_server, owner_conn, case: 
         here = write_invoice(page, live_server, case)
         send(page, case)
         check_pdf(downloaded_pdf_text(page, case), case)
+        share_once(page, case, here, owner_conn)
 
         # Paid in part: all but the hand-typed line, which is what is then still due.
         partial = case.total - HAND_LINE_MINOR

@@ -1,5 +1,6 @@
-"""The Pulse in a real Chromium: dismissing an item hides it for that person only, and a new
-item appears on an open Pulse page (and the badge counts it) without a reload."""
+"""The Pulse in a real Chromium: dismissing an item hides it for that person only, a new item
+appears on an open Pulse page (and the badge counts it) without a reload, and an item its
+producer withdraws leaves the open page and the badge without a reload."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from tests.e2e.test_shell_journey import sign_up, sign_up_and_set_up
 from tests.support.identity import add_member
-from tests.support.pulse import seed_item
+from tests.support.pulse import seed_item, withdraw
 from xentri.kernel.db.engine import create_engine
 
 pytestmark = pytest.mark.e2e
@@ -41,6 +42,17 @@ def seed(servers, org_id, **fields) -> uuid.UUID:
         engine = create_engine(servers.app_url, pool_size=1)
         try:
             return await seed_item(engine, org_id, **fields)
+        finally:
+            await engine.dispose()
+
+    return in_thread(work)  # type: ignore[return-value]
+
+
+def take_back(servers, org_id, key: str) -> list[uuid.UUID]:
+    async def work():
+        engine = create_engine(servers.app_url, pool_size=1)
+        try:
+            return await withdraw(engine, org_id, key)
         finally:
             await engine.dispose()
 
@@ -104,3 +116,37 @@ def test_dismiss_is_per_person_and_new_items_arrive_live(
     assert page.evaluate("window.__sameDocument === true")
     assert page.locator("[data-pulse-badge]").is_visible()
     teammate_context.close()
+
+
+def test_a_withdrawn_item_leaves_the_open_pulse_live(page, live_server, servers, owner_conn):
+    owner = {"name": "Olga", "email": f"olga-{uuid.uuid4().hex[:8]}@example.com"}
+    sign_up_and_set_up(page, live_server, owner, org=f"Panadería {uuid.uuid4().hex[:6]}")
+    org_id = org_of(owner_conn, owner["email"])
+    key = "finance.invoice_overdue:test"
+    seed(servers, org_id, scope="strategy", title="Invoice 7 is overdue", importance=1, key=key)
+    seed(servers, org_id, scope="strategy", title="Invoice 8 is overdue", importance=1)
+
+    # Given the owner's CEO briefing open and listening, with both items and the badge at 2
+    page.goto(f"{live_server}/pulse/strategy")
+    first = page.get_by_role("heading", name="Invoice 7 is overdue")
+    assert first.is_visible()
+    assert "2 things reached your briefing" in page.locator("[data-pulse-summary]").inner_text()
+    page.wait_for_function(
+        "() => document.querySelector('[data-pulse-badge]').textContent === '2'", timeout=15_000
+    )
+    page.evaluate("window.__sameDocument = true")
+
+    # When the producer withdraws the first (its invoice was paid)
+    assert len(take_back(servers, org_id, key)) == 1
+
+    # Then it leaves the open page and the badge, without a reload; the other stays
+    first.wait_for(state="detached", timeout=15_000)
+    page.wait_for_function(
+        "() => document.querySelector('[data-pulse-badge]').textContent === '1'", timeout=15_000
+    )
+    assert page.get_by_role("heading", name="Invoice 8 is overdue").is_visible()
+    # ...and the briefing's summary no longer counts it
+    summary = page.locator("[data-pulse-summary]").inner_text()
+    assert "Invoice 7" not in summary
+    assert "Invoice 8 is overdue" in summary
+    assert page.evaluate("window.__sameDocument === true")

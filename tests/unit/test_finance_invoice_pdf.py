@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 import PIL.Image
+import pytest
 from pypdf import PdfReader
 
 from xentri.categories.finance.domain import InvoiceStatus
@@ -19,6 +20,7 @@ from xentri.categories.finance.invoice_document import DocumentLine, InvoiceDocu
 from xentri.categories.finance.invoice_format import document_locale, money
 from xentri.categories.finance.invoice_mail_outbox import invoice_mail
 from xentri.categories.finance.invoice_pdf import pdf_text, render_pdf
+from xentri.shell.formatting import money_in
 
 LINES = (
     DocumentLine(
@@ -203,6 +205,22 @@ def test_the_locale_follows_the_currency_where_the_language_is_spoken() -> None:
     assert str(document_locale("en", "MXN")) == "en"
     assert money(123_456, "KWD", document_locale("en", "KWD")).endswith("123.456")
     assert money(150_000, "CLP", document_locale("es", "CLP")) == "$150.000"
+
+
+@pytest.mark.parametrize(
+    ("language", "currency", "total"),
+    [("en", "USD", "$1,089.59"), ("es", "MXN", "$1,089.59"), ("es", "EUR", "1.089,59\xa0€")],
+)
+def test_the_pdf_writes_money_as_the_pages_do(language: str, currency: str, total: str) -> None:
+    text = text_of(render_pdf(document(language=language, currency=currency))).replace("\xa0", " ")
+
+    # The pages' money filter (shell.formatting.money_in) writes the same figures.
+    assert money_in(108_959, currency, language) == total
+    assert total.replace("\xa0", " ") in text
+    assert money_in(58_959, currency, language).replace("\xa0", " ") in text  # amount due
+    for language_, currency_ in (("en", "JPY"), ("en", "MXN"), ("es", "USD"), ("es", "CLP")):
+        locale = document_locale(language_, currency_)
+        assert money(108_959, currency_, locale) == money_in(108_959, currency_, language_)
 
 
 def test_the_mail_is_in_the_invoice_language_with_the_pdf_attached() -> None:

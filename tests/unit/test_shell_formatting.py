@@ -34,11 +34,21 @@ zones = st.sampled_from(time_zones())
 days = st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31))
 
 
-def test_money_is_written_the_way_each_language_writes_it():
+def test_money_is_written_the_way_the_country_whose_money_it_is_writes_it():
     assert money_in(1999, "USD", "en") == "$19.99"
+    # Spanish and pesos: as Mexico writes them (es_MX), the way the invoice's PDF does too.
+    assert money_in(60_440, "MXN", "es") == "$604.40"
+    assert money_in(150_000, "MXN", "es") == "$1,500.00"
+    # Spanish and euros: as Spain writes them.
+    assert money_in(60_440, "EUR", "es") == "604,40\xa0€"
+    # Several Spanish-speaking countries use dollars, none of them Spanish's home: plain es.
     assert money_in(1999, "USD", "es") == "19,99\xa0US$"
-    assert money_in(150000, "MXN", "es") == "1.500,00\xa0MXN"
     assert money_in(5000, "CLP", "en") == "CLP5,000"  # no minor unit in pesos chilenos
+    assert money_in(150_000, "CLP", "es") == "$150.000"  # es_CL
+    # ISO 4217's decimals, not CLDR's: Iraqi dinars have three, as Finance stores them.
+    assert money_in(1_234, "IQD", "en").endswith("1.234")
+    # A code outside ISO's list is still written (CLDR's decimals), never an error.
+    assert money_in(1999, "XYZ", "en") == "XYZ19.99"
 
 
 def test_numbers_and_dates_follow_the_language():
@@ -136,7 +146,12 @@ def test_the_filters_read_the_pages_region_from_one_environment_per_language():
     at = datetime(2026, 3, 1, 3, 5, tzinfo=UTC)
     bogota = Region(time_zone="America/Bogota", date_format="yyyy-MM-dd", currency="COP")
     shown = template.render(at=at, day=date(2026, 3, 1), none=None, region=bogota)
-    assert shown == "2026-02-28, 22:05:00|2026-02-28, 22:05|2026-03-01|||19,99\xa0COP|19,99\xa0US$|"
+    assert shown == "2026-02-28, 22:05:00|2026-02-28, 22:05|2026-03-01|||$19,99|19,99\xa0US$|"
+    # A Mexican org's page writes pesos as Mexico does, a Spanish one's euros as Spain does.
+    money = env.from_string("{{ 60440 | money }}|{{ 60440 | money('USD') }}")
+    assert money.render(region=Region(currency="MXN")) == "$604.40|604,40\xa0US$"
+    assert money.render(region=Region(currency="EUR")) == "604,40\xa0€|604,40\xa0US$"
+    assert _renderer().envs["en"].from_string("{{ 60440 | money }}").render() == "$604.40"
     # The same environment, another page's org: nothing of the first one sticks.
     assert template.render(at=at, day=date(2026, 3, 1), none=None) == (
         "1 mar 2026, 3:05:00|1/3/26, 3:05|1 mar 2026|||19,99\xa0US$|19,99\xa0US$|"

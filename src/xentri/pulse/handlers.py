@@ -2,7 +2,8 @@
 
 Consumer receipts make a redelivered event a no-op; the unique (org, scope, source event) key
 makes the insert idempotent on its own as well (a replay with receipts rebuilt, or two children
-promoting the same fact).
+promoting the same fact). Withdrawers run first: an event that ends a fact (an invoice paid)
+hides the items a producer reported for it, at every level; withdrawing twice is once.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ def pulse_subscription(producers: PulseProducers, *, name: str = SUBSCRIBER) -> 
 
 
 async def on_event(producers: PulseProducers, event: SystemEvent, tx: AsyncSession) -> None:
+    for withdrawer in producers.withdrawers_for(event.type):
+        keys = await withdrawer(event, tx)
+        if keys:
+            await service.withdraw_items(tx=tx, keys=keys)
     for producer in producers.producers_for(event.type):
         draft = await producer(event, tx)
         if draft is None:
@@ -48,9 +53,10 @@ async def on_promotion(producers: PulseProducers, event: SystemEvent, tx: AsyncS
     """The parent re-weighs the child's item in its own context and, if it is still important
     enough for its level, lists it too (the original stays), then asks its own parent."""
     request = PulsePromotionRequested.model_validate(event.payload)
-    child = await service.item(tx=tx, item_id=request.item_id)
+    child = await service.item(tx=tx, item_id=request.item_id, lock=True)
     parent = find(request.parent_scope)
-    if child is None or parent is None:
+    # A withdrawn item (its fact ended before the parent's turn) is not promoted any further.
+    if child is None or child.withdrawn or parent is None:
         log.info("pulse_promotion_skipped", item_id=str(request.item_id))
         return
     candidate = Candidate(
@@ -74,6 +80,7 @@ async def on_promotion(producers: PulseProducers, event: SystemEvent, tx: AsyncS
         action_url=child.action_url,
         expires_at=child.expires_at,
         promote=parent.id != STRATEGY_SCOPE,
+        key=child.producer_key,
     )
     await service.record_item(
         tx=tx,

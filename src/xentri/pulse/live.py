@@ -1,12 +1,14 @@
-"""Live Pulse: server-sent events that tell open pages about new items, without a reload.
+"""Live Pulse: server-sent events that tell open pages about new and withdrawn items, without a
+reload.
 
 One LISTEN connection per web process (not one per page) receives the NOTIFY that
-`service.record_item` sends at commit, and fans it out to the open streams of that org; each
-stream sends only what its reader may see, with the fresh count of their landing Pulse (the
-badge). NOTIFY is a wake-up, not a queue: when the listening connection is lost, every stream is
-told to `resync`, and a browser that reconnects refetches what it shows, so a lost wake-up never
-loses an item (the items are in PostgreSQL). Streams end when the server starts stopping (see
-`ShutdownHooks`), and after a bounded lifetime in any case; EventSource reconnects by itself.
+`service.record_item` and `service.withdraw_items` send at commit, and fans it out to the open
+streams of that org; each stream sends only what its reader may see, with the fresh count of
+their landing Pulse (the badge). NOTIFY is a wake-up, not a queue: when the listening connection
+is lost, every stream is told to `resync`, and a browser that reconnects refetches what it
+shows, so a lost wake-up never loses an item (the items are in PostgreSQL). Streams end when the
+server starts stopping (see `ShutdownHooks`), and after a bounded lifetime in any case;
+EventSource reconnects by itself.
 """
 
 from __future__ import annotations
@@ -131,7 +133,7 @@ router = APIRouter(prefix="/api/v1/pulse", tags=["pulse"])
 
 @router.get(
     "/stream",
-    summary="New Pulse items as server-sent events (`item`, `count`, `resync`)",
+    summary="Pulse items as server-sent events (`item`, `withdrawn`, `count`, `resync`)",
     response_class=StreamingResponse,
 )
 async def stream(
@@ -178,7 +180,8 @@ async def stream(
                     continue
                 notice = json.loads(message)
                 if viewer.may_see(notice["scope"]):
-                    yield _event("item", {"id": notice["id"], "scope": notice["scope"]})
+                    kind = "withdrawn" if notice.get("withdrawn") else "item"
+                    yield _event(kind, {"id": notice["id"], "scope": notice["scope"]})
                     yield await count()
         finally:
             hub.unsubscribe(org_id, queue)

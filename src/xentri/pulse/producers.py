@@ -9,7 +9,7 @@ never imports a category (ADR 0020).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from xentri.contracts.events import SystemEvent
 from xentri.contracts.pulse import STRATEGY_SCOPE, ScopeLevel
 
+MAX_KEY_LENGTH = 200
 # A value of `params`: plain text, or the same text by language (a module's catalogue names).
 Param = str | Mapping[str, str]
 
@@ -40,10 +41,15 @@ class PulseDraft:
     action_url: str | None = None
     expires_at: datetime | None = None
     promote: bool = False  # ask the parent scope to judge it for its own Pulse
+    # The producer's name for the fact ("finance.invoice_overdue:<id>"): one item per key and
+    # scope, and what a withdrawer names when the fact is over (the item leaves every level).
+    key: str | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.importance <= 5:
             raise ValueError("importance is 1 (highest) to 5")
+        if self.key is not None and not 0 < len(self.key) <= MAX_KEY_LENGTH:
+            raise ValueError(f"a pulse key is 1 to {MAX_KEY_LENGTH} characters")
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ class Candidate:
 
 
 Producer = Callable[[SystemEvent, AsyncSession], Awaitable[PulseDraft | None]]
+# The keys of the items an event ends (e.g. an invoice paid: its overdue item); none: nothing.
+Withdrawer = Callable[[SystemEvent, AsyncSession], Awaitable[Sequence[str]]]
 # The parent's importance for the candidate in its own context; None: not worth its Pulse.
 Judge = Callable[[Candidate, str, AsyncSession], Awaitable[int | None]]
 
@@ -82,9 +90,15 @@ class PulseProducers:
     def __init__(self) -> None:
         self._producers: dict[str, list[Producer]] = {}
         self._judges: dict[str, Judge] = {}
+        self._withdrawers: dict[str, list[Withdrawer]] = {}
 
     def produce(self, event_type: str, producer: Producer) -> None:
         self._producers.setdefault(event_type, []).append(producer)
+
+    def withdraw(self, event_type: str, withdrawer: Withdrawer) -> None:
+        """On `event_type`, withdraw the items whose `key` the withdrawer names, at every level
+        they reached (their promoted copies carry the same key)."""
+        self._withdrawers.setdefault(event_type, []).append(withdrawer)
 
     def judge(self, owner: str, judge: Judge) -> None:
         """`owner`: a category's scope (`category.finance`: promotions into its sub-categories
@@ -94,10 +108,13 @@ class PulseProducers:
         self._judges[owner] = judge
 
     def event_types(self) -> list[str]:
-        return sorted(self._producers)
+        return sorted(set(self._producers) | set(self._withdrawers))
 
     def producers_for(self, event_type: str) -> tuple[Producer, ...]:
         return tuple(self._producers.get(event_type, ()))
+
+    def withdrawers_for(self, event_type: str) -> tuple[Withdrawer, ...]:
+        return tuple(self._withdrawers.get(event_type, ()))
 
     def judge_for(self, parent: str, category: str | None) -> Judge:
         owner = STRATEGY_SCOPE if parent == STRATEGY_SCOPE else f"category.{category}"

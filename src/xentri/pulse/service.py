@@ -1,4 +1,5 @@
-"""Pulse use cases: record and promote items, read a scope's Pulse, dismiss, remember scopes.
+"""Pulse use cases: record, promote and withdraw items, read a scope's Pulse, dismiss, remember
+scopes.
 
 Every function runs in the caller's tenant transaction (RLS confines it to one org).
 """
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select, text
+from sqlalchemy import and_, exists, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,6 +46,8 @@ class StoredItem:
     expires_at: datetime | None
     created_at: datetime
     promoted_from: uuid.UUID | None
+    producer_key: str | None = None
+    withdrawn: bool = False
 
 
 async def record_item(
@@ -72,17 +75,16 @@ async def record_item(
             action_url=draft.action_url,
             expires_at=draft.expires_at,
             promoted_from=promoted_from,
+            producer_key=draft.key,
         )
-        .on_conflict_do_nothing(constraint="uq_pulse_items_org_id_scope_source_event_id")
+        # Either unique key: (scope, source event) for a redelivery, (key, scope) for a fact
+        # already reported (or withdrawn) at this scope.
+        .on_conflict_do_nothing()
         .returning(pulse_items.c.id)
     )
     if (await tx.execute(statement)).first() is None:
         return None
-    notice = {"org_id": str(org_id), "id": str(item_id), "scope": draft.scope}
-    await tx.execute(
-        text("select pg_notify(:channel, :payload)"),
-        {"channel": NOTIFY_CHANNEL, "payload": json.dumps(notice)},
-    )
+    await _notify(tx, {"org_id": str(org_id), "id": str(item_id), "scope": draft.scope})
     if draft.promote:
         await request_promotion(tx=tx, org_id=org_id, item_id=item_id, scope=draft.scope)
     return item_id
@@ -99,8 +101,38 @@ async def request_promotion(
     await emit(tx, new_event(payload, org_id=org_id, actor=_SYSTEM, source=SOURCE))
 
 
-async def item(*, tx: AsyncSession, item_id: uuid.UUID) -> StoredItem | None:
-    row = (await tx.execute(select(pulse_items).where(pulse_items.c.id == item_id))).first()
+async def withdraw_items(*, tx: AsyncSession, keys: Sequence[str]) -> list[uuid.UUID]:
+    """Hide the items reported under these keys at every scope they reached; the ones already
+    withdrawn stay as they are (a redelivered event changes nothing)."""
+    wanted = pulse_items.c.producer_key.in_(list(keys))
+    # Lock first, then update in a second statement: a promotion running now holds its child
+    # with FOR SHARE (see `item(lock=True)`), so this waits for it to commit, and the update's
+    # fresh snapshot then includes the copy it made instead of leaving that copy behind.
+    await tx.execute(
+        select(pulse_items.c.id)
+        .where(wanted, pulse_items.c.withdrawn_at.is_(None))
+        .order_by(pulse_items.c.id)
+        .with_for_update()
+    )
+    rows = (
+        await tx.execute(
+            update(pulse_items)
+            .where(wanted, pulse_items.c.withdrawn_at.is_(None))
+            .values(withdrawn_at=func.now(), updated_at=func.now())
+            .returning(pulse_items.c.id, pulse_items.c.org_id, pulse_items.c.scope)
+        )
+    ).all()
+    for row in rows:
+        notice = {"org_id": str(row.org_id), "id": str(row.id), "scope": row.scope}
+        await _notify(tx, {**notice, "withdrawn": True})
+    return [row.id for row in rows]
+
+
+async def item(*, tx: AsyncSession, item_id: uuid.UUID, lock: bool = False) -> StoredItem | None:
+    """One item, withdrawn or not; `lock`: held FOR SHARE until the transaction ends, so a
+    withdrawal of it waits (the promotion of a child uses it)."""
+    query = select(pulse_items).where(pulse_items.c.id == item_id)
+    row = (await tx.execute(query.with_for_update(read=True) if lock else query)).first()
     return _stored(row) if row is not None else None
 
 
@@ -195,8 +227,16 @@ def _visible(user_id: uuid.UUID, now: datetime) -> list[Any]:
     )
     return [
         ~dismissed,
+        pulse_items.c.withdrawn_at.is_(None),
         (pulse_items.c.expires_at.is_(None)) | (pulse_items.c.expires_at > now),
     ]
+
+
+async def _notify(tx: AsyncSession, notice: Mapping[str, object]) -> None:
+    await tx.execute(
+        text("select pg_notify(:channel, :payload)"),
+        {"channel": NOTIFY_CHANNEL, "payload": json.dumps(notice)},
+    )
 
 
 def _stored(row: Any) -> StoredItem:
@@ -213,4 +253,6 @@ def _stored(row: Any) -> StoredItem:
         expires_at=row.expires_at,
         created_at=row.created_at,
         promoted_from=row.promoted_from,
+        producer_key=row.producer_key,
+        withdrawn=row.withdrawn_at is not None,
     )

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -46,6 +47,12 @@ pulse_items = Table(
     Column("action_required", Boolean, nullable=False),
     Column("action_url", String(500), nullable=True),
     Column("expires_at", DateTime(timezone=True), nullable=True),
+    # The producer's name for the fact it reported ("finance.invoice_overdue:<id>"), shared by
+    # the item's promoted copies, so the producer can withdraw it from every level when it is
+    # over; a withdrawn item stays as a record (and keeps a redelivered event from bringing it
+    # back) but nobody sees it.
+    Column("producer_key", String(200), nullable=True),
+    Column("withdrawn_at", DateTime(timezone=True), nullable=True),
     Column(
         "promoted_from",
         UUID(as_uuid=True),
@@ -61,6 +68,15 @@ pulse_items = Table(
     CheckConstraint("importance between 1 and 5", name="importance"),
     Index("ix_pulse_items_org_id_scope_created_at", "org_id", "scope", "created_at"),
     Index("ix_pulse_items_promoted_from", "promoted_from"),
+    # One item per fact and scope, and the lookup of a withdrawal.
+    Index(
+        "uq_pulse_items_org_id_producer_key_scope",
+        "org_id",
+        "producer_key",
+        "scope",
+        unique=True,
+        postgresql_where=text("producer_key is not null"),
+    ),
 )
 
 pulse_dismissals = Table(

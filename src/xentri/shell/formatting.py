@@ -3,14 +3,20 @@ org's time zone and date format (its `Region`)."""
 
 from __future__ import annotations
 
+import copy
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from typing import Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, localedata
+from babel.core import get_global
 from babel.dates import format_date, format_datetime, format_time, get_datetime_format
-from babel.numbers import format_currency, format_decimal, get_currency_precision
+from babel.numbers import format_decimal, get_currency_precision, get_territory_currencies
+
+from xentri.contracts.money import UnknownCurrencyError, exponent
 
 # Babel (CLDR) patterns; "medium" is the language's own way of writing a date.
 DATE_FORMATS = ("medium", "dd/MM/yyyy", "MM/dd/yyyy", "yyyy-MM-dd")
@@ -99,8 +105,66 @@ def number_in(value: int | float | Decimal | None, lang: str) -> str:
 
 
 def money_in(minor_units: int | None, currency: str, lang: str) -> str:
-    """Money is stored in integer minor units (DESIGN §4): 1999 USD is $19.99."""
+    """Money is stored in integer minor units (DESIGN §4): 1999 USD is $19.99. Every page, the
+    invoice's PDF, its email and its public page write money through here, so they agree."""
     if minor_units is None:
         return ""
-    amount = Decimal(minor_units).scaleb(-get_currency_precision(currency))
-    return format_currency(amount, currency, locale=lang)
+    return money_written(minor_units, currency, money_locale(lang, currency))
+
+
+def money_written(minor_units: int, currency: str, locale: Locale) -> str:
+    """Minor units as `locale` writes the currency, with ISO 4217's decimals."""
+    digits = _digits(currency)
+    pattern = copy.copy(locale.currency_formats["standard"])
+    pattern.frac_prec = (digits, digits)
+    amount = Decimal(minor_units).scaleb(-digits)
+    return str(pattern.apply(amount, locale, currency=currency, currency_digits=False))
+
+
+@functools.cache
+def money_locale(language: str, currency: str) -> Locale:
+    """The locale that writes `currency` for a reader of `language`: the conventions of the
+    country whose money it is when that language is spoken there.
+
+    Spanish and MXN is es_MX ("$604.40", as a Mexican owner writes pesos, not "604,40 MXN"),
+    Spanish and EUR es_ES ("604,40 €"), English and CAD en_CA ("$604.40"). When the currency is
+    used by several countries speaking the language and none is the language's home (Spanish
+    and USD: Ecuador, El Salvador, Puerto Rico...), the language's own conventions are used.
+    """
+    base = Locale.parse(language)
+    home = _likely_territory(base.language)
+    if home and currency in get_territory_currencies(home):
+        return Locale.parse(f"{base.language}_{home}")
+    spoken = [
+        territory
+        for territory in _territories_of(currency)
+        if localedata.exists(f"{base.language}_{territory}")
+    ]
+    if len(spoken) == 1:
+        return Locale.parse(f"{base.language}_{spoken[0]}")
+    return base
+
+
+def _digits(currency: str) -> int:
+    # ISO 4217's decimals, never CLDR's (which differ for a few: IQD, LAK...), so what is
+    # written matches what is stored; a code outside ISO's list falls back to CLDR's.
+    try:
+        return exponent(currency)
+    except UnknownCurrencyError:
+        return int(get_currency_precision(currency))
+
+
+def _likely_territory(language: str) -> str | None:
+    likely = get_global("likely_subtags").get(language)
+    return Locale.parse(likely).territory if likely else None
+
+
+@functools.cache
+def _territories_of(currency: str) -> tuple[str, ...]:
+    """Territories whose legal tender today is `currency` (first in their list)."""
+    found = []
+    for territory in get_global("territory_currencies"):
+        current = get_territory_currencies(territory, tender=True)
+        if current and current[0] == currency:
+            found.append(territory)
+    return tuple(sorted(found))

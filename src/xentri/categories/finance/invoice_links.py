@@ -14,7 +14,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -30,6 +30,8 @@ PUBLIC_PATH = "/i/"
 TOKEN_BYTES = 32
 # token_urlsafe(32) is 43 characters; anything far from that is not a token of ours.
 _TOKEN_LENGTH = range(40, 50)
+# How long after issuing a link its page may still show it (once): the redirect after the POST.
+JUST_ISSUED_SECONDS = 600
 
 
 class NotIssuedError(DomainError):
@@ -85,6 +87,27 @@ async def issue_link(
         )
     )
     return IssuedLink(token=token, path=f"{PUBLIC_PATH}{token}")
+
+
+async def just_issued(
+    *, tx: AsyncSession, invoice_id: uuid.UUID, token: str, created_by: uuid.UUID
+) -> IssuedLink | None:
+    """The shared link `created_by` issued for this invoice in the last few minutes, if `token`
+    is its token and it is still live; else None. The page that shows a new link once reads
+    the token from a cookie, so what it shows is checked here: never text someone else set."""
+    if not looks_like_token(token):
+        return None
+    found = await tx.scalar(
+        select(invoice_links.c.id).where(
+            invoice_links.c.invoice_id == invoice_id,
+            invoice_links.c.token_hash == token_hash(token),
+            invoice_links.c.purpose == "shared",
+            invoice_links.c.created_by == created_by,
+            invoice_links.c.revoked_at.is_(None),
+            invoice_links.c.created_at > func.now() - timedelta(seconds=JUST_ISSUED_SECONDS),
+        )
+    )
+    return None if found is None else IssuedLink(token=token, path=f"{PUBLIC_PATH}{token}")
 
 
 async def revoke_links(*, tx: AsyncSession, invoice_id: uuid.UUID) -> int:

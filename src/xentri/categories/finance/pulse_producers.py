@@ -1,5 +1,6 @@
 """What the Finance Co-pilot puts in the Pulse: overdue invoices, weighed by amount and age, and
-paid invoices as quiet good news.
+paid invoices as quiet good news. An overdue item is withdrawn, at every level it reached, when
+its invoice is paid or voided (its key is the invoice's).
 
 Registered with the Pulse by the composition of the subscribers (`xentri.subscriptions`); the
 Pulse never imports this category (ADR 0020). Both items belong to the payment-tracking module,
@@ -28,7 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from xentri.categories.finance.copilot import Language, money_text, number_text, translations
-from xentri.categories.finance.events import InvoiceOverdue, InvoicePaid
+from xentri.categories.finance.events import InvoiceOverdue, InvoicePaid, InvoiceVoided
 from xentri.categories.finance.tables import customers, invoices
 from xentri.contracts.events import SystemEvent
 from xentri.pulse import N_, PulseDraft, PulseProducers
@@ -50,6 +51,9 @@ _AGE_POINTS: tuple[tuple[int, int], ...] = ((90, 3), (45, 2), (15, 1))
 def register(producers: PulseProducers) -> None:
     producers.produce(InvoiceOverdue.event_type, invoice_overdue)
     producers.produce(InvoicePaid.event_type, invoice_paid)
+    # Paid or voided, an overdue invoice no longer needs anyone: its item leaves every level.
+    producers.withdraw(InvoicePaid.event_type, overdue_is_over)
+    producers.withdraw(InvoiceVoided.event_type, overdue_is_over)
 
 
 def amount_points(*, amount_due_minor: int, typical_minor: int) -> int:
@@ -113,7 +117,18 @@ async def invoice_overdue(event: SystemEvent, tx: AsyncSession) -> PulseDraft | 
         action_required=True,
         action_url=invoice_url(overdue.invoice_id),
         promote=True,
+        key=overdue_key(overdue.invoice_id),
     )
+
+
+async def overdue_is_over(event: SystemEvent, tx: AsyncSession) -> list[str]:
+    """The overdue item of the invoice this event paid or voided."""
+    ended = InvoicePaid if event.type == InvoicePaid.event_type else InvoiceVoided
+    return [overdue_key(ended.model_validate(event.payload).invoice_id)]
+
+
+def overdue_key(invoice_id: uuid.UUID) -> str:
+    return f"finance.invoice_overdue:{invoice_id}"
 
 
 async def invoice_paid(event: SystemEvent, tx: AsyncSession) -> PulseDraft | None:

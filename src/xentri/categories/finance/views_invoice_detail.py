@@ -52,6 +52,7 @@ from xentri.shell.visitor import CurrentVisitor, Visitor
 
 router = APIRouter(include_in_schema=False)
 INVOICES = f"{BASE}/invoices"
+NEW_LINK_COOKIE = "xentri_new_link"
 PAY_FIELDS = ("amount", "paid_on", "method", "reference")
 METHOD_NAMES = {
     PaymentMethod.BANK_TRANSFER.value: N_("Bank transfer"),
@@ -69,7 +70,20 @@ async def invoice_page(
     if (to_login := needs_sign_in(request, visitor)) is not None:
         return to_login
     frame = await load_frame(request, visitor)
-    return await detail_page(request, visitor, frame, invoice_id)
+    token = request.cookies.get(NEW_LINK_COOKIE, "")
+    if not token or frame.current is None:
+        return await detail_page(request, visitor, frame, invoice_id)
+    async with org_scope(request, visitor.caller, frame.current.id) as (tx, ctx):
+        ctx.require(Permission.DATA_READ)
+        issued = await invoice_links.just_issued(
+            tx=tx, invoice_id=invoice_id, token=token, created_by=visitor.user_id
+        )
+    link = None if issued is None else f"{base_url_of(request)}{issued.path}"
+    response = await detail_page(request, visitor, frame, invoice_id, new_link=link)
+    # Shown this once: a reload (or coming back later) shows it no more, and makes no other.
+    response.delete_cookie(NEW_LINK_COOKIE, path=_link_cookie_path(invoice_id))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post(INVOICES + "/{invoice_id}/send")
@@ -152,7 +166,7 @@ async def invoice_pdf(request: Request, visitor: CurrentVisitor, invoice_id: uui
 
 @router.post(INVOICES + "/{invoice_id}/link")
 async def issue_link(request: Request, visitor: CurrentVisitor, invoice_id: uuid.UUID) -> Response:
-    """A new public link, shown on the page this once: only its hash is kept."""
+    """A new public link, shown on the page it redirects to, once: only its hash is kept."""
     if (to_login := needs_sign_in(request, visitor)) is not None:
         return to_login
     frame = await load_frame(request, visitor)
@@ -174,8 +188,25 @@ async def issue_link(request: Request, visitor: CurrentVisitor, invoice_id: uuid
     except DomainError as exc:
         form.form_error, status = refusal(visitor, exc)
         return await detail_page(request, visitor, frame, invoice_id, problem=form, status=status)
-    link = f"{base_url_of(request)}{issued.path}"
-    return await detail_page(request, visitor, frame, invoice_id, new_link=link)
+    # Post/redirect/get: reloading the page after this must not issue another link. Only the
+    # link's hash is stored, so its token rides to the page in a short-lived cookie, scoped to
+    # this invoice's page, that the page reads (checking it is this person's live new link)
+    # and deletes.
+    response = redirect(request, f"{INVOICES}/{invoice_id}")
+    response.set_cookie(
+        NEW_LINK_COOKIE,
+        issued.token,
+        max_age=invoice_links.JUST_ISSUED_SECONDS,
+        httponly=True,
+        secure=request.url.scheme == "https",
+        samesite="lax",
+        path=_link_cookie_path(invoice_id),
+    )
+    return response
+
+
+def _link_cookie_path(invoice_id: uuid.UUID) -> str:
+    return f"{INVOICES}/{invoice_id}"
 
 
 @router.post(INVOICES + "/{invoice_id}/link/revoke")

@@ -39,6 +39,7 @@ MAX_ROWS = 50
 LINE_FIELDS = ("offering", "description", "quantity", "unit_price", "tax", "discount")
 HEADER = (
     "customer_id",
+    "customer_q",
     "new_customer_name",
     "new_customer_email",
     "currency",
@@ -72,8 +73,8 @@ def row_count(form: Form) -> int:
 
 
 def apply_action(form: Form) -> bool:
-    """Add or remove a line row as the pressed button asks; True when the form only changes
-    shape (nothing is saved)."""
+    """Add or remove a line row, or look for a customer, as the pressed button asks; True when
+    the form only changes shape (nothing is saved)."""
     action = form.values.get("action", "")
     count = row_count(form)
     rows = [
@@ -86,7 +87,7 @@ def apply_action(form: Form) -> bool:
         rows.pop(int(action[7:]))
         if not rows:
             rows.append(blank_row())
-    elif action != "recalc":
+    elif action not in {"recalc", "find_customer"}:  # find: the picker lists the matches
         return False
     set_rows(form, rows)
     form.values["action"] = ""

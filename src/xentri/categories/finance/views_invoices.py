@@ -4,6 +4,7 @@ on the spot, lines added and removed, live totals), changing it, and deleting it
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -54,6 +55,8 @@ from xentri.shell.visitor import CurrentVisitor, Visitor
 
 router = APIRouter(include_in_schema=False)
 HERE = f"{BASE}/invoices"
+# The customer picker lists this many matches; any other customer is a few letters away.
+PICKER_SIZE = 50
 
 
 @router.get(HERE)
@@ -288,12 +291,69 @@ async def _form_page(
         context["offering_options"] = [
             (o.name, _offering_text(visitor, o)) for o in context["offerings"]
         ]
-        async with org_scope(request, visitor.caller, frame.current.id) as (tx, ctx):
-            ctx.require(Permission.DATA_READ)
-            found = await customers.search_customers(tx=tx, query=None, page=1, page_size=100)
-        context["customers"] = [(str(row.id), row.name) for row in found.items]
+        context["picker"] = await _customer_picker(
+            request,
+            visitor,
+            frame,
+            query=form.values.get("customer_q", ""),
+            chosen=form.values.get("customer_id", ""),
+        )
     template = "finance/invoice_form.html"
     return page(request, visitor, frame, "invoices", template, context, status=status)
+
+
+@router.get(HERE + "/customer-options")
+async def customer_options(request: Request, visitor: CurrentVisitor) -> Response:
+    """The invoice form's customer list for what was typed in its search box (htmx swaps it
+    in); the customer already chosen stays in the list."""
+    if (to_login := needs_sign_in(request, visitor)) is not None:
+        return to_login
+    frame = await load_frame(request, visitor)
+    if frame.current is None:
+        raise not_found()
+    params = request.query_params
+    form = Form(values={"customer_id": params.get("customer_id", "")}, csrf_ok=True)
+    picker = await _customer_picker(
+        request,
+        visitor,
+        frame,
+        query=params.get("customer_q", ""),
+        chosen=form.values["customer_id"],
+    )
+    context = {"frame": frame, "form": form, "picker": picker}
+    return render(request, visitor, "finance/_customer_picker.html", context)
+
+
+@dataclass(frozen=True)
+class CustomerPicker:
+    # (id, name): the matches, and first the chosen customer when it is not among them.
+    options: list[tuple[str, str]]
+    matches: int  # how many customers match the search (all of them without one)
+    query: str
+
+
+async def _customer_picker(
+    request: Request, visitor: Visitor, frame: Frame, *, query: str, chosen: str
+) -> CustomerPicker:
+    """At most PICKER_SIZE customers for the search (every customer is reachable by typing a
+    part of its name, email or tax id), keeping the one already chosen."""
+    assert frame.current is not None
+    query = query.strip()[:200]
+    async with org_scope(request, visitor.caller, frame.current.id) as (tx, ctx):
+        ctx.require(Permission.DATA_READ)
+        found = await customers.search_customers(
+            tx=tx, query=query or None, page=1, page_size=PICKER_SIZE
+        )
+        options = [(str(row.id), row.name) for row in found.items]
+        chosen_id = uuid_or_none(chosen)
+        if chosen_id is not None and str(chosen_id) not in {value for value, _n in options}:
+            try:
+                kept = await customers.get_customer(tx=tx, customer_id=chosen_id)
+            except NotFoundError:
+                pass  # gone (or never this org's): the field's own check says so on saving
+            else:
+                options.insert(0, (str(kept.id), kept.name))
+    return CustomerPicker(options=options, matches=found.total, query=query)
 
 
 def _currencies(frame: Frame) -> list[str]:

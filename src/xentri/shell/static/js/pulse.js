@@ -1,7 +1,7 @@
 // The live Pulse: one EventSource per tab (GET /api/v1/pulse/stream) keeps the sidebar's badge
 // and an open Pulse list current, and the Pulse page tells the server it was the last one used.
 // The server pushes `count` (the landing Pulse's count), `item` (a new item this person may
-// see) and `resync`; after any reconnection the list is fetched again, so a missed wake-up
+// see), `withdrawn` (an item its producer took back) and `resync`; after any reconnection the list is fetched again, so a missed wake-up
 // never hides an item. Without scripts the pages are plain links and forms.
 let source = null;
 let reported = null;
@@ -34,6 +34,12 @@ function connect(badge) {
     const list = document.querySelector("[data-pulse-list]");
     if (list && list.dataset.scope === scope) refreshList();
   });
+  source.addEventListener("withdrawn", (event) => {
+    // Its fact is over (an overdue invoice paid): it leaves whichever Pulse shows it.
+    const { id } = JSON.parse(event.data);
+    const shown = document.querySelector(`[data-pulse-list] [data-pulse-item="${CSS.escape(id)}"]`);
+    if (shown) refreshList();
+  });
   source.addEventListener("resync", refreshList);
   window.addEventListener("pagehide", () => source && source.close());
 }
@@ -51,6 +57,10 @@ async function refreshList() {
   if (fresh && current && current.dataset.scope === fresh.dataset.scope) {
     current.replaceWith(fresh);
     if (window.htmx) window.htmx.process(fresh);
+    // The briefing's summary counts the items: it follows the list.
+    const summary = html.querySelector("[data-pulse-summary]");
+    const shown = document.querySelector("[data-pulse-summary]");
+    if (summary && shown) shown.replaceWith(summary);
   }
 }
 
