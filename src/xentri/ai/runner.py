@@ -76,12 +76,7 @@ class AgentRunner:
         agent = self._agent(request, choice, output_type=str)
         try:
             with _offline(request):
-                result = await agent.run(
-                    request.prompt,
-                    message_history=list(request.history),
-                    model_settings=self._model_settings(),
-                    deps=self._deps(request),
-                )
+                result = await agent.run(request.prompt, **self._run_options(request))
         except (AgentRunError, OSError) as exc:
             raise self._unavailable(request, choice, exc) from exc
         usage = await self._record(request, choice, result.usage, window)
@@ -93,12 +88,7 @@ class AgentRunner:
         agent = self._agent(request, choice, output_type=output_type)
         try:
             with _offline(request):
-                result = await agent.run(
-                    request.prompt,
-                    message_history=list(request.history),
-                    model_settings=self._model_settings(),
-                    deps=self._deps(request),
-                )
+                result = await agent.run(request.prompt, **self._run_options(request))
         except (AgentRunError, OSError) as exc:
             raise self._unavailable(request, choice, exc) from exc
         await self._record(request, choice, result.usage, window)
@@ -116,12 +106,7 @@ class AgentRunner:
         parts: list[str] = []
         try:
             with _offline(request):
-                async with agent.run_stream(
-                    request.prompt,
-                    message_history=list(request.history),
-                    model_settings=self._model_settings(),
-                    deps=self._deps(request),
-                ) as run:
+                async with agent.run_stream(request.prompt, **self._run_options(request)) as run:
                     async for delta in run.stream_text(delta=True, debounce_by=None):
                         parts.append(delta)
                         yield delta
@@ -146,12 +131,7 @@ class AgentRunner:
         final: OutputT | None = None
         try:
             with _offline(request):
-                async with agent.run_stream(
-                    request.prompt,
-                    message_history=list(request.history),
-                    model_settings=self._model_settings(),
-                    deps=self._deps(request),
-                ) as run:
+                async with agent.run_stream(request.prompt, **self._run_options(request)) as run:
                     async for partial in run.stream_output(debounce_by=None):
                         final = partial
                         yield partial, False
@@ -179,8 +159,13 @@ class AgentRunner:
             )
         return choice, window
 
-    def _deps(self, request: AgentRequest) -> ToolContext:
-        return ToolContext(org_id=request.org_id, engine=self.engine)
+    def _run_options(self, request: AgentRequest) -> dict[str, Any]:
+        """What every run of an agent takes besides the prompt."""
+        return {
+            "message_history": list(request.history),
+            "model_settings": self._model_settings(),
+            "deps": ToolContext(org_id=request.org_id, engine=self.engine),
+        }
 
     def _agent(
         self, request: AgentRequest, choice: ModelChoice, *, output_type: Any

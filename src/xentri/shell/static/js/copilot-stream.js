@@ -2,6 +2,8 @@
 // (EventSource only does GET). A refusal becomes a CopilotError whose kind picks the sentence
 // the widget shows; nothing raw from the server reaches the page.
 
+import { readEvents } from "./sse.js";
+
 export class CopilotError extends Error {
   constructor(kind, detail = {}) {
     super(kind);
@@ -48,46 +50,19 @@ export function api(widget) {
       throw new CopilotError("offline");
     }
     if (!response.ok) throw await refusal(response);
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    for (;;) {
-      let chunk;
-      try {
-        chunk = await reader.read();
-      } catch {
-        throw new CopilotError("offline");
-      }
-      if (chunk.done) break;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let end;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const event = parse(buffer.slice(0, end));
-        buffer = buffer.slice(end + 2);
-        if (!event) continue;
+    try {
+      for await (const event of readEvents(response)) {
         if (event.name === "delta") onDelta(event.data.text || "");
         else if (event.name === "done") return event.data;
         else if (event.name === "error") throw fromProblem(event.data);
       }
+    } catch (error) {
+      throw error instanceof CopilotError ? error : new CopilotError("offline");
     }
     throw new CopilotError("failed"); // the stream ended without its "done"
   }
 
   return { call, stream };
-}
-
-function parse(block) {
-  let name = "message";
-  let data = "";
-  for (const line of block.split("\n")) {
-    if (line.startsWith("event: ")) name = line.slice(7);
-    else if (line.startsWith("data: ")) data += line.slice(6);
-  }
-  try {
-    return { name, data: data ? JSON.parse(data) : {} };
-  } catch {
-    return null;
-  }
 }
 
 async function refusal(response) {

@@ -4,6 +4,8 @@
 // page comes back whole. The server stores the answer before the reply starts: a dropped
 // connection loses nothing, and an answer still waiting for its reply is picked up here.
 
+import { readEvents } from "./sse.js";
+
 const STREAM = { Accept: "text/event-stream" };
 
 export function initStrategyInterview() {
@@ -55,7 +57,7 @@ async function send(box, form) {
   const text = bubble.querySelector("[data-reply-text]");
   let written = "";
   try {
-    for await (const item of events(response)) {
+    for await (const item of readEvents(response)) {
       if (item.name === "delta") {
         written += item.data.text || "";
         text.textContent = written;
@@ -172,32 +174,4 @@ function replace(box, html, resume = false) {
 function scrollDown(box) {
   const chat = box.querySelector("#chat");
   if (chat) chat.scrollTop = chat.scrollHeight;
-}
-
-// Server-sent events from a fetch response: { name, data } for each event.
-async function* events(response) {
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for (;;) {
-    const chunk = await reader.read();
-    if (chunk.done) return;
-    buffer += decoder.decode(chunk.value, { stream: true });
-    let end;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let name = "message";
-      let data = "";
-      for (const line of block.split("\n")) {
-        if (line.startsWith("event: ")) name = line.slice(7);
-        else if (line.startsWith("data: ")) data += line.slice(6);
-      }
-      try {
-        yield { name, data: data ? JSON.parse(data) : {} };
-      } catch {
-        // a malformed event is skipped
-      }
-    }
-  }
 }
