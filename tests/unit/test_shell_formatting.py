@@ -59,6 +59,21 @@ def test_numbers_and_dates_follow_the_language():
     assert datetime_in(moment, "es") == "1 mar 2026, 14:05:00"
 
 
+def test_numbers_are_written_as_the_orgs_country_writes_its_money():
+    # A Mexican org reads 1,234,567.5 beside $604.40; a Spanish one 1.234.567,5 beside 604,40 €.
+    assert number_in(1234567.5, "es", "MXN") == "1,234,567.5"
+    assert money_in(60440, "MXN", "es") == "$604.40"
+    assert number_in(1234567.5, "es", "EUR") == "1.234.567,5"
+    assert number_in(1234567.5, "en", "USD") == "1,234,567.5"
+
+
+def test_the_finance_copilot_quotes_money_as_the_pages_write_it():
+    from xentri.categories.finance.copilot import money_text
+
+    for currency, language in (("MXN", "es"), ("USD", "es"), ("EUR", "es"), ("USD", "en")):
+        assert money_text(194000, currency, language) == money_in(194000, currency, language)
+
+
 def test_nothing_to_show_is_an_empty_string_never_an_error():
     assert datetime_in(None, "es") == ""
     assert date_in(None, "en") == ""

@@ -100,8 +100,12 @@ def _day_pattern(date_format: str, *, size: str) -> str:
     return size if size in _SIZES else "medium"
 
 
-def number_in(value: int | float | Decimal | None, lang: str) -> str:
-    return "" if value is None else format_decimal(value, locale=lang)
+def number_in(value: int | float | Decimal | None, lang: str, currency: str | None = None) -> str:
+    """A number as the org's country writes it (its currency says where: es with MXN writes
+    1,234.5 as Mexico does, es with EUR 1234,5), so numbers agree with money on the page."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=money_locale(lang, currency) if currency else lang)
 
 
 def money_in(minor_units: int | None, currency: str, lang: str) -> str:

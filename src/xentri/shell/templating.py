@@ -96,7 +96,12 @@ class Renderer:
         env.filters["datetime"] = datetime_filter
         env.filters["date"] = date_filter
         env.filters["money"] = money_filter
-        env.filters["number"] = lambda value: number_in(value, lang)
+
+        @pass_context
+        def number_filter(ctx: Context, value: Any) -> str:
+            return number_in(value, lang, region_of(ctx).currency)
+
+        env.filters["number"] = number_filter
         return env
 
     def render(self, lang: str, template: str, context: dict[str, Any]) -> str:

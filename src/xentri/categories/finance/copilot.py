@@ -17,20 +17,15 @@ from pathlib import Path
 from typing import Literal
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
-from xentri.categories.finance.money import to_major
 from xentri.kernel.i18n import Catalogs, load_catalogs
+from xentri.shell.formatting import money_in
 
 Language = Literal["en", "es"]
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
-# The locale a language writes money in; Spanish follows the country of the currency when it
-# is one of the first markets' (MX$ is "$" in Mexico, COP "$" in Colombia).
+# The locale a language writes numbers and months in.
 _LOCALES: dict[Language, str] = {"en": "en_US", "es": "es_MX"}
-_SPANISH_BY_CURRENCY = {
-    "MXN": "es_MX", "COP": "es_CO", "ARS": "es_AR", "CLP": "es_CL", "PEN": "es_PE",
-    "GTQ": "es_GT", "EUR": "es_ES", "UYU": "es_UY", "DOP": "es_DO", "CRC": "es_CR",
-}  # fmt: skip
 
 
 @functools.cache
@@ -43,17 +38,11 @@ def translations(language: Language) -> gettext.NullTranslations:
     return _catalogs().get(language)
 
 
-def locale_of(language: Language, currency: str | None = None) -> str:
-    if language == "es" and currency in _SPANISH_BY_CURRENCY:
-        return _SPANISH_BY_CURRENCY[currency]
-    return _LOCALES[language]
-
-
 def money_text(minor: int, currency: str, language: Language) -> str:
-    """ "$1,940.00" (en, USD), "$1,940.00" (es, MXN), "USD1,940.00" (es, USD)."""
-    return str(
-        format_currency(to_major(minor, currency), currency, locale=locale_of(language, currency))
-    )
+    """Money as the pages, the invoice PDF and its public page write it (shell.formatting), so
+    an answer quotes the same figure the owner sees: "$1,940.00" (en, USD), "$1,940.00" (es,
+    MXN), "1940,00 €" (es, EUR)."""
+    return money_in(minor, currency, language)
 
 
 def number_text(value: int | Decimal, language: Language) -> str:
