@@ -22,6 +22,7 @@ BASE = "/c/strategy"
 TABS = (
     ("interview", f"{BASE}/interview", N_("Interview")),
     ("brief", f"{BASE}/brief", N_("Brief")),
+    ("recommendations", f"{BASE}/recommendations", N_("Start here")),
     ("goals", f"{BASE}/goals", N_("Goals")),
     ("decisions", f"{BASE}/decisions", N_("Decisions")),
 )
