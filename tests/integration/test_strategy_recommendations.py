@@ -226,6 +226,40 @@ async def test_a_model_that_is_down_leaves_the_offline_rules_kept(owner, owner_c
     assert kept_rows(owner_conn, org) == [(1, "en", "ready", "offline")]
 
 
+async def test_a_read_while_another_asks_the_model_gets_the_rules_and_asks_nothing(
+    owner, owner_conn, fake_model
+):
+    app, person, org = owner
+    configured(app, fake_model)
+    await approve(person)
+    with as_org(owner_conn, org):
+        # Another request claimed this version a moment ago and is waiting on the model.
+        owner_conn.execute(
+            "insert into strategy_recommendations (id, org_id, brief_version, language, state) "
+            "values (%s, %s, 1, 'en', 'computing')",
+            (uuid.uuid4(), org),
+        )
+
+    meanwhile = await person.client.get(API, headers=person.headers())
+
+    assert meanwhile.status_code == 200
+    assert meanwhile.json()["source"] == "offline"
+    assert fake_model.requests == []
+    assert kept_rows(owner_conn, org) == [(1, "en", "computing", None)]
+
+    # A claim left behind by a process that died is taken over once it is old enough.
+    with as_org(owner_conn, org):
+        owner_conn.execute(
+            "update strategy_recommendations set updated_at = now() - interval '10 minutes'"
+        )
+    fake_model.replies.append(MODEL_ANSWER)
+    taken_over = await person.client.get(API, headers=person.headers())
+
+    assert taken_over.json()["source"] == "model"
+    assert len(fake_model.requests) == 1
+    assert kept_rows(owner_conn, org) == [(1, "en", "ready", "model")]
+
+
 async def test_each_language_is_asked_once_in_that_language(owner, owner_conn, fake_model):
     app, person, org = owner
     configured(app, fake_model)
@@ -302,7 +336,7 @@ async def test_the_page_in_spanish_applies_a_rewrite_and_the_brief_goes_to_editi
     assert "Esa meta no tiene una redacción para usar." in text_of(no_rewrite.text)
     assert unchanged["state"] == "approved"
     assert applied.status_code == 303
-    assert applied.headers["location"] == f"{PAGE}?applied=0#goal-0"
+    assert applied.headers["location"] == f"{PAGE}?applied=0#applied"
     assert flow["state"] == "editing"
     assert flow["draft"]["goals"][0] == {
         "statement": "Llegar a 50 clientes para el 30 de junio de 2027",

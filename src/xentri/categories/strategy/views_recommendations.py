@@ -71,7 +71,7 @@ async def apply_rewrite(request: Request, visitor: CurrentVisitor, index: GoalIn
     except DomainError as exc:
         problem, status = refusal(visitor, exc)
         return await _show(request, visitor, frame, problem=problem, status=status)
-    return redirect(request, f"{HERE}?applied={index}#goal-{index}")
+    return redirect(request, f"{HERE}?applied={index}#applied")
 
 
 async def _show(
