@@ -16,7 +16,7 @@ from tests.integration.test_pulse_spine import pulse_consumer
 from tests.integration.test_strategy_interview_model import FakeModelServer
 from tests.integration.test_strategy_pages import text_of
 from tests.support.db import as_org
-from tests.support.identity import PASSWORD, Person, create_org, sign_up
+from tests.support.identity import PASSWORD, Person, add_member, create_org, sign_up
 from tests.support.shell import form_token
 from tests.support.spine import drain
 from xentri.ai.config import AiSettings
@@ -443,3 +443,23 @@ async def test_the_badge_counts_the_goals_the_page_lists(owner):
     listed = await person.client.get(API, headers=person.headers())
 
     assert badge.json()["count"] == len(listed.json()["goals"]) == 2
+
+
+async def test_a_member_reads_the_recommendations_but_cannot_apply_one(
+    owner, owner_conn, client_for
+):
+    app, person, org = owner
+    await approve(person)
+    async with client_for(app) as other:
+        member = await sign_up(other, name="Bea")
+        add_member(owner_conn, org, member.user_id, "member")
+        headers = member.headers(**{"x-org-id": str(org)})
+        read = await member.client.get(API, headers=headers)
+        refused = await member.client.post(
+            f"{API}/goals/0/apply", json={"brief_version": 1}, headers=headers
+        )
+
+    assert read.status_code == 200
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert (await flow_of(person))["state"] == "approved"
