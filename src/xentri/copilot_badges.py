@@ -5,8 +5,10 @@ never imports a category, so the composition root hands it these sources.
   have not expired, created after the widget was last opened there (at most a Pulse page of
   them: the badge shows "99+" long before that matters).
 - Pending recommendations: the Strategy Co-pilot's advice on the approved Brief's goals (a
-  goal without a target or a deadline), at the Strategy scopes, counted when that
-  Brief version was approved after the widget was last opened there.
+  goal without a target or a deadline, or whose statement does not say its target), at the
+  Strategy scopes, counted when that Brief version was approved after the widget was last
+  opened there. Which goals get advice is the rules' choice whatever wrote the advice (the
+  model only rewrites those goals, ADR 0026), so the count never needs a model.
 """
 
 from __future__ import annotations

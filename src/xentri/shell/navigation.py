@@ -64,6 +64,7 @@ CATEGORIES: tuple[NavCategory, ...] = (
         pages=(
             ("/c/strategy/interview", N_("Interview")),
             ("/c/strategy/brief", N_("Brief")),
+            ("/c/strategy/recommendations", N_("Recommendations")),
             ("/c/strategy/goals", N_("Goals")),
             ("/c/strategy/decisions", N_("Decisions")),
         ),

@@ -18,7 +18,7 @@ from xentri.categories.strategy import (
     brief_changes,
     interview_service,
     planning_api,
-    recommendations,
+    recommendations_service,
     service,
 )
 from xentri.categories.strategy import change_texts as texts
@@ -26,6 +26,7 @@ from xentri.categories.strategy.change_model import change_model
 from xentri.categories.strategy.domain import OWNER_ACTIONS, FlowAction, diff
 from xentri.categories.strategy.interview_model import interview_model
 from xentri.categories.strategy.interview_stream import stream_reply, wants_stream
+from xentri.categories.strategy.model_runner import configured_runner
 from xentri.categories.strategy.schemas import (
     AnswerIn,
     BriefChangeIn,
@@ -35,10 +36,9 @@ from xentri.categories.strategy.schemas import (
     BriefVersionSummary,
     FieldChangeRead,
     FlowRead,
-    GoalRecommendationRead,
     InterviewRead,
-    ModuleRecommendationRead,
     RecommendationsRead,
+    RewriteApplyIn,
 )
 from xentri.contracts.brief import Brief
 from xentri.contracts.events import Actor
@@ -52,6 +52,9 @@ router = APIRouter(prefix="/api/v1/strategy", tags=["strategy"])
 
 MAX_WORDS = 1000  # as the Brief page's "ask for changes" box
 VersionNumber = Annotated[int, Path(ge=1, le=1_000_000)]
+GoalIndex = Annotated[
+    int, Path(ge=0, le=1000, description="The goal's place in the Brief (0 first)")
+]
 OwnerAction = StrEnum("OwnerAction", {a.name: a.value for a in OWNER_ACTIONS})  # type: ignore[misc]
 
 
@@ -288,26 +291,46 @@ async def _reply(
 
 @router.get(
     "/recommendations",
-    summary="Modules to start with and goals to sharpen, from the approved Brief",
+    summary="Modules to start with and goals to sharpen, kept for the approved Brief version",
 )
 async def get_recommendations(request: Request, caller: CurrentCaller) -> RecommendationsRead:
     org_id = requested_org(request, caller)
-    async with org_scope(request, caller, org_id) as (tx, _ctx):
-        current = await service.current_brief(tx=tx)
-    language = _language(request)
-    return RecommendationsRead(
-        brief_version=current.version,
-        modules=[
-            ModuleRecommendationRead(**vars(found))
-            for found in recommendations.recommend_modules(current.document, language=language)
-        ],
-        goals=[
-            GoalRecommendationRead(
-                statement=found.statement, missing=list(found.missing), advice=found.advice
-            )
-            for found in recommendations.recommend_goals(current.document, language=language)
-        ],
+    kept = await recommendations_service.recommendations_for(
+        unit_of_work=lambda: _unit_of_work(request, caller, org_id),
+        org_id=org_id,
+        language=_language(request),
+        runner=configured_runner(request.app.state),
     )
+    return RecommendationsRead.of(kept)
+
+
+@router.post(
+    "/recommendations/goals/{index}/apply",
+    summary="Use a goal's SMART rewrite in the Brief draft (an approved Brief goes to Editing)",
+)
+async def apply_goal_rewrite(
+    request: Request, caller: CurrentCaller, index: GoalIndex, apply_in: RewriteApplyIn
+) -> FlowRead:
+    org_id = requested_org(request, caller)
+    async with org_scope(request, caller, org_id) as (tx, ctx):
+        ctx.require(Permission.ORG_UPDATE)  # the Brief speaks for the business
+        flow = await recommendations_service.apply_rewrite(
+            tx=tx,
+            org_id=org_id,
+            index=index,
+            brief_version=apply_in.brief_version,
+            language=_language(request),
+            actor=Actor(type="user", id=str(caller.user_id)),
+        )
+    return FlowRead.of(flow)
+
+
+@asynccontextmanager
+async def _unit_of_work(
+    request: Request, caller: Caller, org_id: uuid.UUID
+) -> AsyncIterator[AsyncSession]:
+    async with org_scope(request, caller, org_id) as (tx, _ctx):
+        yield tx
 
 
 def _translate(request: Request) -> texts.Translate:

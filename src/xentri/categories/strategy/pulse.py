@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from xentri.categories.strategy import service
 from xentri.categories.strategy.events import BriefCreated, BriefUpdated
-from xentri.categories.strategy.recommendations import recommend_modules
+from xentri.categories.strategy.recommendations_service import module_names
 from xentri.contracts.events import SystemEvent
 from xentri.pulse import N_, Candidate, PulseDraft, PulseProducers
 
@@ -25,12 +25,13 @@ def register(producers: PulseProducers) -> None:
 
 
 async def brief_approved(event: SystemEvent, tx: AsyncSession) -> PulseDraft | None:
-    """The first Brief is the moment to set the workspace up: name the modules to start with."""
-    brief = (await service.current_brief(tx=tx)).document
-    names = {
-        lang: ", ".join(rec.name for rec in recommend_modules(brief, language=lang))
-        for lang in _LANGUAGES
-    }
+    """The first Brief is the moment to set the workspace up: name the modules to start with.
+
+    This runs inside the Pulse consumer's transaction, so it never asks a model: it names the
+    kept recommendations when someone has read them already, else the offline rules' (ADR 0026).
+    """
+    current = await service.current_brief(tx=tx)
+    names = {lang: await module_names(tx=tx, version=current, language=lang) for lang in _LANGUAGES}
     if not names["en"]:
         return PulseDraft(
             scope=BRIEF_MODULE,
@@ -47,7 +48,7 @@ async def brief_approved(event: SystemEvent, tx: AsyncSession) -> PulseDraft | N
         summary=N_("Next: the modules recommended for your business: %(modules)s."),
         params={"modules": names},
         action_required=True,
-        action_url="/c/strategy",
+        action_url="/c/strategy/recommendations",
         promote=True,
     )
 

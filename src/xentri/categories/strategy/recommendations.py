@@ -1,13 +1,18 @@
 """What the Strategy Co-pilot recommends from the Brief, on the offline engine: which catalogue
 modules to start with (each with the reason drawn from the Brief), and how to make each goal
-SMART. It never invents a number: a goal without a target or a date gets a question, not one
-made up."""
+SMART. A goal whose target and deadline are known but whose statement says neither gets a
+rewrite built from its own parts; a goal without a target or a date gets a question, never a
+number made up. (The configured model's version is in recommendations_model.)"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from babel.dates import format_date
 
 from xentri.catalog import load_catalogue
 from xentri.contracts.brief import Brief, Goal
@@ -24,11 +29,28 @@ class ModuleRecommendation:
 
 
 @dataclass(frozen=True)
-class GoalRecommendation:
-    statement: str
-    missing: tuple[str, ...]  # "target", "deadline", "metric"
-    advice: str
+class GoalRewrite:
+    """A SMART wording of a goal: what "Use this wording" puts in the Brief draft."""
 
+    statement: str
+    metric: str | None
+    target: str | None
+    deadline: dt.date | None
+
+
+@dataclass(frozen=True)
+class GoalRecommendation:
+    index: int  # the goal's place in the Brief's goals (goals have no id of their own)
+    statement: str  # the goal as the Brief states it
+    missing: tuple[str, ...]  # "target", "deadline"
+    advice: str
+    rewrite: GoalRewrite | None = None
+    source: str = "offline"  # "model" when the configured model wrote this one
+
+
+# A thousands separator between digits ("8,000", "1.200", "10 000"), dropped before numbers
+# are compared.
+_THOUSANDS = re.compile(r"(?<=\d)[.,\u00a0 ](?=\d{3}(?!\d))")
 
 _CUSTOMER_WORDS = ("customer", "client", "member", "student", "lead", "cliente", "socio", "alumno")
 
@@ -141,10 +163,21 @@ def recommend_modules(brief: Brief, *, language: str) -> list[ModuleRecommendati
 
 
 def recommend_goals(brief: Brief, *, language: str) -> list[GoalRecommendation]:
-    return [_smart(goal, language) for goal in brief.goals if _missing(goal)]
+    """Advice for every goal that is not SMART yet, in the Brief's order."""
+    return [
+        _smart(index, goal, language) for index, goal in enumerate(brief.goals) if needs_work(goal)
+    ]
 
 
-def _missing(goal: Goal) -> tuple[str, ...]:
+def needs_work(goal: Goal) -> bool:
+    """A goal needs work when its target or deadline is unknown, or when its statement does not
+    say the target's number ("More customers" with a target of 50)."""
+    return bool(missing_parts(goal)) or not numbers_in(goal.target or "") <= numbers_in(
+        goal.statement
+    )
+
+
+def missing_parts(goal: Goal) -> tuple[str, ...]:
     return tuple(
         part
         for part, absent in (
@@ -155,20 +188,68 @@ def _missing(goal: Goal) -> tuple[str, ...]:
     )
 
 
-def _smart(goal: Goal, language: str) -> GoalRecommendation:
-    missing = _missing(goal)
+def numbers_in(text: str) -> set[str]:
+    """The numbers a text states, as plain digit strings: "8,000.00" and "8000" both hold
+    "8000"; leading zeros do not count ("06" is "6")."""
+    joined = _THOUSANDS.sub("", text)
+    return {run.lstrip("0") or "0" for run in re.findall(r"\d+", joined)}
+
+
+def day_text(day: dt.date, language: str) -> str:
+    """ "30 June 2027" / "30 de junio de 2027"."""
+    if language == "es":
+        return str(format_date(day, "d 'de' MMMM 'de' y", locale="es_MX"))
+    return str(format_date(day, "d MMMM y", locale="en_GB"))
+
+
+def asking(missing: tuple[str, ...], statement: str, language: str) -> str:
+    """The question for what a goal still lacks (no number in it but the owner's own)."""
     es = language == "es"
     asks = {
         "target": "¿cuánto exactamente?" if es else "how much, exactly?",
         "deadline": "¿para cuándo?" if es else "by when?",
     }
     questions = " ".join(asks[part] for part in missing)
-    advice = (
-        f"Para que «{goal.statement}» sea medible, dime {questions}"
+    return (
+        f"Para que «{statement}» sea medible, dime {questions}"
         if es
-        else f"To make “{goal.statement}” measurable, tell me {questions}"
+        else f"To make “{statement}” measurable, tell me {questions}"
     )
-    return GoalRecommendation(statement=goal.statement, missing=missing, advice=advice)
+
+
+def _smart(index: int, goal: Goal, language: str) -> GoalRecommendation:
+    if not goal.target or goal.deadline is None:
+        missing = missing_parts(goal)
+        return GoalRecommendation(
+            index=index,
+            statement=goal.statement,
+            missing=missing,
+            advice=asking(missing, goal.statement, language),
+        )
+    rewrite = GoalRewrite(
+        statement=_worded(goal.target, goal.metric, goal.deadline, language),
+        metric=goal.metric,
+        target=goal.target,
+        deadline=goal.deadline,
+    )
+    advice = (
+        f"Di la meta con su número y su fecha: «{rewrite.statement}»."
+        if language == "es"
+        else f"Say the goal with its number and date: “{rewrite.statement}”."
+    )
+    return GoalRecommendation(
+        index=index, statement=goal.statement, missing=(), advice=advice, rewrite=rewrite
+    )
+
+
+def _worded(target: str, metric: str | None, deadline: dt.date, language: str) -> str:
+    # A bare number ("50") takes the metric's words ("50 customers"); a target that has its
+    # own words ("10000 MXN/month") is said as it is.
+    amount = target.strip()
+    if metric and not any(c.isalpha() for c in amount):
+        amount = f"{amount} {metric.strip()}"
+    day = day_text(deadline, language)
+    return f"Llegar a {amount} para el {day}" if language == "es" else f"Reach {amount} by {day}"
 
 
 def _first_priced(brief: Brief) -> str:

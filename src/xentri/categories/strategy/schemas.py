@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 from xentri.categories.strategy.domain import FieldChange, FlowAction, FlowState
 from xentri.categories.strategy.interview_service import InterviewView
 from xentri.categories.strategy.planning import Decision, Objective
+from xentri.categories.strategy.recommendations_service import Kept
 from xentri.categories.strategy.service import BriefVersion, Flow
 from xentri.contracts.brief import Brief, BriefSection
 
@@ -244,13 +245,55 @@ class ModuleRecommendationRead(BaseModel):
     reason: str
 
 
-class GoalRecommendationRead(BaseModel):
+class GoalRewriteRead(BaseModel):
     statement: str
-    missing: list[str]
+    metric: str | None
+    target: str | None
+    deadline: date | None
+
+
+class GoalRecommendationRead(BaseModel):
+    index: int = Field(description="The goal's place in the Brief's goals (0 is the first).")
+    statement: str = Field(description="The goal as the approved Brief states it.")
+    missing: list[str] = Field(description="What the goal still lacks: target, deadline.")
     advice: str
+    rewrite: GoalRewriteRead | None = Field(
+        description="A SMART wording to use instead (None when a number or date is missing)."
+    )
+    source: Literal["model", "offline"]
 
 
 class RecommendationsRead(BaseModel):
     brief_version: int
+    language: str
+    source: Literal["model", "offline"] = Field(
+        description="model: the configured model wrote them; offline: the built-in rules."
+    )
     modules: list[ModuleRecommendationRead]
     goals: list[GoalRecommendationRead]
+
+    @classmethod
+    def of(cls, kept: Kept) -> RecommendationsRead:
+        return cls(
+            brief_version=kept.brief_version,
+            language=kept.language,
+            source="model" if kept.source == "model" else "offline",
+            modules=[ModuleRecommendationRead(**vars(module)) for module in kept.modules],
+            goals=[
+                GoalRecommendationRead(
+                    index=goal.index,
+                    statement=goal.statement,
+                    missing=list(goal.missing),
+                    advice=goal.advice,
+                    rewrite=GoalRewriteRead(**vars(goal.rewrite)) if goal.rewrite else None,
+                    source="model" if goal.source == "model" else "offline",
+                )
+                for goal in kept.goals
+            ],
+        )
+
+
+class RewriteApplyIn(BaseModel):
+    brief_version: int = Field(
+        ge=1, description="The approved version the rewrite was recommended for."
+    )

@@ -1,8 +1,10 @@
-"""Strategy's tenant tables: the Brief flow, its versions and interview; OKRs; decisions."""
+"""Strategy's tenant tables: the Brief flow, its versions and interview; OKRs; decisions; the
+co-pilot's recommendations."""
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    CheckConstraint,
     Column,
     Date,
     ForeignKey,
@@ -106,4 +108,34 @@ decisions = Table(
     Column("decided_by", UUID(as_uuid=True), nullable=False),
     *timestamp_columns(),
     Index("ix_strategy_decisions_org_id_decided_on", "org_id", "decided_on"),
+)
+
+# The Strategy Co-pilot's recommendations, kept per approved Brief version and language so a
+# configured model is asked at most once for each (ADR 0026). A row is "computing" from the
+# moment one request claims it until it stores what it found ("ready"); modules and goals are
+# empty while it computes.
+recommendations = Table(
+    "strategy_recommendations",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("org_id", UUID(as_uuid=True), nullable=False),
+    Column("brief_version", Integer, nullable=False),
+    Column("language", String(5), nullable=False),
+    Column("state", String(10), nullable=False),  # computing | ready
+    Column("source", String(10), nullable=True),  # model | offline, once ready
+    Column("modules", JSONB, nullable=True),  # [{module_id, reason}]
+    Column("goals", JSONB, nullable=True),  # [{index, statement, missing, advice, rewrite, source}]
+    *timestamp_columns(),
+    UniqueConstraint(
+        "org_id",
+        "brief_version",
+        "language",
+        name="uq_strategy_recommendations_org_id_brief_version_language",
+    ),
+    CheckConstraint("state in ('computing', 'ready')", name="state_known"),
+    CheckConstraint(
+        "(state = 'computing') or (source in ('model', 'offline') and modules is not null "
+        "and goals is not null)",
+        name="ready_complete",
+    ),
 )

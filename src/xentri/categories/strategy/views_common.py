@@ -23,6 +23,7 @@ BASE = "/c/strategy"
 TABS = (
     ("interview", f"{BASE}/interview", N_("Interview")),
     ("brief", f"{BASE}/brief", N_("Brief")),
+    ("recommendations", f"{BASE}/recommendations", N_("Recommendations")),
     ("goals", f"{BASE}/goals", N_("Goals")),
     ("decisions", f"{BASE}/decisions", N_("Decisions")),
 )
