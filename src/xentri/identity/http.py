@@ -16,9 +16,10 @@ from xentri.contracts.events import SYSTEM_ORG_ID
 from xentri.identity.errors import CsrfError, NotAuthenticatedError, OrgNotFoundError
 from xentri.identity.mailer import Mailer
 from xentri.identity.orgs import OrgContext, membership
+from xentri.identity.permissions import Permission
 from xentri.identity.sessions import SESSION_LIFETIME, SessionInfo, csrf_token, resolve_session
 from xentri.identity.tokens import same
-from xentri.kernel.db.tenant import user_transaction
+from xentri.kernel.db.tenant import Transactions, user_transaction
 
 SESSION_COOKIE = "xentri_session"
 CSRF_HEADER = "x-csrf-token"
@@ -107,6 +108,23 @@ async def org_scope(
         request.state.org_id = str(org_id)
         structlog.contextvars.bind_contextvars(org_id=str(org_id))
         yield tx, ctx
+
+
+def org_transactions(
+    request: Request, caller: Caller, org_id: uuid.UUID, *, require: Permission | None = None
+) -> Transactions:
+    """`org_scope` as a factory: a fresh transaction in the org each time it is called (and the
+    caller's permission checked in each), for a use case that reads in one transaction, does a
+    slow step with none open, and writes in another."""
+
+    @asynccontextmanager
+    async def transaction() -> AsyncIterator[AsyncSession]:
+        async with org_scope(request, caller, org_id) as (tx, ctx):
+            if require is not None:
+                ctx.require(require)
+            yield tx
+
+    return transaction
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from xentri.ai.offline import Language, detect_language
 from xentri.categories.strategy import (
@@ -43,7 +40,7 @@ from xentri.categories.strategy.schemas import (
 from xentri.contracts.brief import Brief
 from xentri.contracts.events import Actor
 from xentri.contracts.problem import FieldError
-from xentri.identity.http import Caller, CurrentCaller, org_scope, requested_org
+from xentri.identity.http import Caller, CurrentCaller, org_scope, org_transactions, requested_org
 from xentri.identity.permissions import Permission
 from xentri.kernel.http.problems import ProblemError
 from xentri.kernel.i18n import negotiate
@@ -263,11 +260,7 @@ async def post_reply(request: Request, caller: CurrentCaller) -> Response:
 async def _reply(
     request: Request, caller: Caller, org_id: uuid.UUID, language: Language
 ) -> Response:
-    @asynccontextmanager
-    async def transaction() -> AsyncIterator[AsyncSession]:
-        async with org_scope(request, caller, org_id) as (tx, ctx):
-            ctx.require(Permission.ORG_UPDATE)
-            yield tx
+    transaction = org_transactions(request, caller, org_id, require=Permission.ORG_UPDATE)
 
     async def stored() -> dict[str, Any]:
         async with transaction() as tx:
@@ -296,7 +289,7 @@ async def _reply(
 async def get_recommendations(request: Request, caller: CurrentCaller) -> RecommendationsRead:
     org_id = requested_org(request, caller)
     kept = await recommendations_service.recommendations_for(
-        unit_of_work=lambda: _unit_of_work(request, caller, org_id),
+        unit_of_work=org_transactions(request, caller, org_id),
         org_id=org_id,
         language=_language(request),
         runner=configured_runner(request.app.state),
@@ -323,14 +316,6 @@ async def apply_goal_rewrite(
             actor=Actor(type="user", id=str(caller.user_id)),
         )
     return FlowRead.of(flow)
-
-
-@asynccontextmanager
-async def _unit_of_work(
-    request: Request, caller: Caller, org_id: uuid.UUID
-) -> AsyncIterator[AsyncSession]:
-    async with org_scope(request, caller, org_id) as (tx, _ctx):
-        yield tx
 
 
 def _translate(request: Request) -> texts.Translate:

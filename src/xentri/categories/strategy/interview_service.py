@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +29,7 @@ from xentri.categories.strategy.service import flow, locked_flow
 from xentri.categories.strategy.tables import brief_flows, brief_messages
 from xentri.contracts.brief import Brief
 from xentri.identity.tables import organizations
+from xentri.kernel.db.tenant import Transactions
 from xentri.kernel.errors import DomainError
 
 log = structlog.get_logger("xentri.strategy")
@@ -124,10 +124,6 @@ class Pending:
 
     def dump(self) -> dict[str, str]:
         return {"message_id": str(self.message_id), "text": self.text, "language": self.language}
-
-
-# A transaction inside the org, opened afresh for each step of a turn (org_scope in the pages).
-Transactions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 
 async def take(*, tx: AsyncSession, org_id: uuid.UUID, text: str, language: Language) -> Pending:

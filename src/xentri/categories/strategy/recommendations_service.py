@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +37,7 @@ from xentri.categories.strategy.service import Flow
 from xentri.categories.strategy.tables import recommendations
 from xentri.contracts.brief import Brief, Goal
 from xentri.contracts.events import Actor
+from xentri.kernel.db.tenant import Transactions
 from xentri.kernel.errors import DomainError
 
 log = structlog.get_logger("xentri.strategy.recommendations")
@@ -47,8 +46,6 @@ log = structlog.get_logger("xentri.strategy.recommendations")
 CLAIM_EXPIRES = dt.timedelta(minutes=5)
 
 _ONE_PER_VERSION = "uq_strategy_recommendations_org_id_brief_version_language"
-
-UnitOfWork = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 
 class StaleRecommendationError(DomainError):
@@ -73,7 +70,7 @@ class Kept:
 
 
 async def recommendations_for(
-    *, unit_of_work: UnitOfWork, org_id: uuid.UUID, language: str, runner: AgentRunner | None
+    *, unit_of_work: Transactions, org_id: uuid.UUID, language: str, runner: AgentRunner | None
 ) -> Kept:
     """The approved Brief's recommendations in `language` (BriefNotFoundError without one).
 

@@ -11,14 +11,10 @@ reply never came (the connection dropped, the server stopped) shows a way to get
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from xentri.ai.offline import Language, detect_language
@@ -29,8 +25,9 @@ from xentri.categories.strategy.interview_model import interview_model
 from xentri.categories.strategy.interview_stream import stream_reply, wants_stream
 from xentri.categories.strategy.schemas import AnswerIn
 from xentri.categories.strategy.views_common import BASE, page, refusal
-from xentri.identity.http import org_scope
+from xentri.identity.http import org_scope, org_transactions
 from xentri.identity.permissions import Permission
+from xentri.kernel.db.tenant import Transactions
 from xentri.kernel.errors import DomainError
 from xentri.shell.category_pages import actor
 from xentri.shell.forms import Form, read_form
@@ -74,7 +71,9 @@ async def answer(request: Request, visitor: CurrentVisitor) -> Response:
     if form.ok and frame.current is not None:
         language: Language = detect_language(text, hint=_lang(visitor))
         try:
-            async with _transactions(request, visitor, frame.current.id)() as tx:
+            async with org_transactions(
+                request, visitor.caller, frame.current.id, require=Permission.ORG_UPDATE
+            )() as tx:
                 await interview_service.take(
                     tx=tx, org_id=frame.current.id, text=text, language=language
                 )
@@ -104,7 +103,9 @@ async def get_reply(request: Request, visitor: CurrentVisitor) -> Response:
 async def _reply(request: Request, visitor: Visitor, frame: Frame) -> Response:
     assert frame.current is not None
     reply = interview_service.reply(
-        transactions=_transactions(request, visitor, frame.current.id),
+        transactions=org_transactions(
+            request, visitor.caller, frame.current.id, require=Permission.ORG_UPDATE
+        ),
         org_id=frame.current.id,
         today=dt.datetime.now(dt.UTC).date(),
         model=interview_model(request.app.state),
@@ -128,18 +129,12 @@ async def _reply(request: Request, visitor: Visitor, frame: Frame) -> Response:
     return await _show(request, visitor, frame, Form(values={"answer": ""}, csrf_ok=True))
 
 
-def _transactions(
-    request: Request, visitor: Visitor, org_id: uuid.UUID
-) -> interview_service.Transactions:
+def _transactions(request: Request, visitor: Visitor, frame: Frame) -> Transactions:
     """A fresh transaction in the org for each step of a turn, for an owner or admin."""
-
-    @asynccontextmanager
-    async def transaction() -> AsyncIterator[AsyncSession]:
-        async with org_scope(request, visitor.caller, org_id) as (tx, ctx):
-            ctx.require(Permission.ORG_UPDATE)
-            yield tx
-
-    return transaction
+    assert frame.current is not None
+    return org_transactions(
+        request, visitor.caller, frame.current.id, require=Permission.ORG_UPDATE
+    )
 
 
 def _whole_page(request: Request) -> bool:

@@ -5,12 +5,9 @@ start with (with their reasons and statuses) and a SMART rewrite of each vague g
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from xentri.catalog import current_statuses
@@ -19,7 +16,7 @@ from xentri.categories.strategy.model_runner import configured_runner
 from xentri.categories.strategy.recommendations_service import Kept, NoRewriteError
 from xentri.categories.strategy.service import BriefNotFoundError
 from xentri.categories.strategy.views_common import BASE, page, refusal
-from xentri.identity.http import org_scope
+from xentri.identity.http import org_scope, org_transactions
 from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
 from xentri.shell.category_pages import actor
@@ -88,7 +85,7 @@ async def _show(
         org_id = frame.current.id
         try:
             kept = await recommendations_service.recommendations_for(
-                unit_of_work=lambda: _unit_of_work(request, visitor, org_id),
+                unit_of_work=org_transactions(request, visitor.caller, org_id),
                 org_id=org_id,
                 language=_language(visitor),
                 runner=configured_runner(request.app.state),
@@ -112,7 +109,7 @@ async def _around(
     request: Request, visitor: Visitor, org_id: uuid.UUID, kept: Kept
 ) -> dict[str, Any]:
     """The modules' live statuses (an admin may have moved one on) and the rewrites in use."""
-    async with _unit_of_work(request, visitor, org_id) as tx:
+    async with org_scope(request, visitor.caller, org_id) as (tx, _ctx):
         statuses = await current_statuses(tx=tx)
         used = await recommendations_service.in_draft(tx=tx, org_id=org_id, kept=kept)
     return {
@@ -120,14 +117,6 @@ async def _around(
         "statuses": {m.module_id: statuses.get(m.module_id, m.status) for m in kept.modules},
         "in_draft": used,
     }
-
-
-@asynccontextmanager
-async def _unit_of_work(
-    request: Request, visitor: Visitor, org_id: uuid.UUID
-) -> AsyncIterator[AsyncSession]:
-    async with org_scope(request, visitor.caller, org_id) as (tx, _ctx):
-        yield tx
 
 
 def _language(visitor: Visitor) -> str:

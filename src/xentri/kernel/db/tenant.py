@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+# Opens a fresh transaction in one org each time it is called: for a use case that must not
+# hold one across a slow step (a model call), so it reads in one and writes in another.
+Transactions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 
 @asynccontextmanager
