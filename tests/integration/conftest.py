@@ -9,6 +9,7 @@ import pytest
 from redis.asyncio import Redis
 
 from tests.support.fake_model import fake_model  # noqa: F401 - a fixture for the tests here
+from tests.support.identity import create_org, sign_up
 from xentri.kernel.db.engine import create_engine
 from xentri.kernel.events.relay import Relay, RelaySettings
 
@@ -64,3 +65,13 @@ async def _flush_leftovers(system_engine, redis_client) -> None:
     )
     await flush.relay_once()
     await redis_client.delete(LEFTOVERS)
+
+
+@pytest.fixture
+async def app_owner(make_app, client_for):
+    """An app, the owner of a new org signed up over the API, and that org's id."""
+    app = make_app()
+    async with client_for(app) as client:
+        person = await sign_up(client)
+        org = await create_org(person)
+        yield app, person, org

@@ -18,15 +18,6 @@ DRAFT = {
 }
 
 
-@pytest.fixture
-async def owner(make_app, client_for):
-    app = make_app()
-    async with client_for(app) as client:
-        person = await sign_up(client)
-        org = await create_org(person)
-        yield app, person, org
-
-
 async def approve_brief(person) -> None:
     await person.client.put("/api/v1/strategy/brief/draft", json=DRAFT, headers=person.headers())
     for action in ("ready", "approve"):
@@ -36,8 +27,8 @@ async def approve_brief(person) -> None:
         assert response.status_code == 200, response.text
 
 
-async def test_the_panel_side_is_kept_on_the_account(owner, client_for):
-    app, person, _org = owner
+async def test_the_panel_side_is_kept_on_the_account(app_owner, client_for):
+    app, person, _org = app_owner
 
     before = await person.client.get("/api/v1/users/me/copilot-widget", headers=person.headers())
     put = await person.client.put(
@@ -56,8 +47,8 @@ async def test_the_panel_side_is_kept_on_the_account(owner, client_for):
     assert theirs.json() == {"panel_side": "right"}
 
 
-async def test_a_side_that_is_not_right_or_bottom_is_a_422_and_changes_nothing(owner):
-    _app, person, _org = owner
+async def test_a_side_that_is_not_right_or_bottom_is_a_422_and_changes_nothing(app_owner):
+    _app, person, _org = app_owner
     await person.client.put(
         "/api/v1/users/me/copilot-widget", json={"panel_side": "bottom"}, headers=person.headers()
     )
@@ -73,8 +64,8 @@ async def test_a_side_that_is_not_right_or_bottom_is_a_422_and_changes_nothing(o
     assert kept.json() == {"panel_side": "bottom"}
 
 
-async def test_without_the_csrf_header_the_side_is_not_changed(owner):
-    _app, person, _org = owner
+async def test_without_the_csrf_header_the_side_is_not_changed(app_owner):
+    _app, person, _org = app_owner
 
     refused = await person.client.put(
         "/api/v1/users/me/copilot-widget", json={"panel_side": "bottom"}
@@ -85,8 +76,8 @@ async def test_without_the_csrf_header_the_side_is_not_changed(owner):
     assert kept.json() == {"panel_side": "right"}
 
 
-async def test_the_badge_counts_pending_advice_until_the_widget_is_opened(owner):
-    app, person, org = owner
+async def test_the_badge_counts_pending_advice_until_the_widget_is_opened(app_owner):
+    app, person, org = app_owner
     await app.state.redis.delete(seen_key(org, person.user_id, "strategy"))
 
     empty = await person.client.get("/api/v1/copilot/strategy/badge", headers=person.headers())
@@ -108,9 +99,9 @@ async def test_the_badge_counts_pending_advice_until_the_widget_is_opened(owner)
 
 
 async def test_opening_the_widget_clears_the_badge_for_that_person_only(
-    owner, client_for, owner_conn
+    app_owner, client_for, owner_conn
 ):
-    app, person, org = owner
+    app, person, org = app_owner
     await approve_brief(person)
     async with client_for(app) as other_client:
         colleague = await sign_up(other_client, name="Bea")
@@ -126,8 +117,8 @@ async def test_opening_the_widget_clears_the_badge_for_that_person_only(
     assert theirs.json()["count"] == 2
 
 
-async def test_the_badge_of_another_org_or_an_unknown_scope_is_refused(owner, client_for):
-    app, _person, org = owner
+async def test_the_badge_of_another_org_or_an_unknown_scope_is_refused(app_owner, client_for):
+    app, _person, org = app_owner
     async with client_for(app) as other_client:
         stranger = await sign_up(other_client, name="Eve")
         await create_org(stranger)
@@ -148,8 +139,8 @@ async def test_the_badge_of_another_org_or_an_unknown_scope_is_refused(owner, cl
     assert unknown.json()["type"].endswith("unknown-scope")
 
 
-async def test_the_badge_counts_new_pulse_items_at_its_scope_until_opened(owner):
-    app, person, org = owner
+async def test_the_badge_counts_new_pulse_items_at_its_scope_until_opened(app_owner):
+    app, person, org = app_owner
     engine = app.state.engine
     await seed_item(engine, org, scope="category.finance", title="Invoice 12 is overdue")
     await seed_item(engine, org, scope="category.sales", title="A new lead")

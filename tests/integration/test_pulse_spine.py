@@ -9,7 +9,7 @@ from collections import namedtuple
 import pytest
 
 from tests.support.db import as_org
-from tests.support.identity import create_org, sign_up
+from tests.support.identity import sign_up
 from tests.support.spine import drain, emit_committed, make_consumer
 from xentri.contracts.events import Actor
 from xentri.identity.invitation_events import InvitationAccepted
@@ -49,15 +49,6 @@ def items(owner_conn, org_id) -> list[Row]:
     return [Row(*row) for row in rows]
 
 
-@pytest.fixture
-async def owner(make_app, client_for):
-    app = make_app()
-    async with client_for(app) as client:
-        person = await sign_up(client)
-        org = await create_org(person)
-        yield app, person, org
-
-
 async def approve_brief(person) -> None:
     headers = person.headers()
     drafted = await person.client.put("/api/v1/strategy/brief/draft", json=DRAFT, headers=headers)
@@ -68,9 +59,9 @@ async def approve_brief(person) -> None:
 
 
 async def test_an_approved_brief_climbs_to_the_strategy_pulse_once(
-    owner, owner_conn, app_engine, redis_client, relay, stream
+    app_owner, owner_conn, app_engine, redis_client, relay, stream
 ):
-    _app, person, org = owner
+    _app, person, org = app_owner
     await approve_brief(person)
     consumer = pulse_consumer(app_engine, redis_client, stream)
 
@@ -113,9 +104,9 @@ async def test_an_approved_brief_climbs_to_the_strategy_pulse_once(
 
 
 async def test_a_new_member_reaches_the_team_pulse_but_not_the_ceo_briefing(
-    owner, owner_conn, app_engine, redis_client, relay, stream, make_app, client_for
+    app_owner, owner_conn, app_engine, redis_client, relay, stream, make_app, client_for
 ):
-    app, _person, org = owner
+    app, _person, org = app_owner
     async with client_for(app) as client:
         joiner = await sign_up(client, name="Beto")
     joined = InvitationAccepted(

@@ -70,15 +70,6 @@ def configured(app, fake_model: FakeModelServer) -> None:
     app.state.ai_settings = fake_model.settings()
 
 
-@pytest.fixture
-async def owner(make_app, client_for):
-    app = make_app()
-    async with client_for(app) as client:
-        person = await sign_up(client)
-        org = await create_org(person)
-        yield app, person, org
-
-
 async def sign_up_in_spanish(client) -> Person:
     email = f"lupita-{uuid.uuid4().hex[:8]}@example.mx"
     response = await client.post(
@@ -115,9 +106,9 @@ async def flow_of(person) -> dict:
 
 
 async def test_the_model_recommends_once_and_its_checked_answer_is_kept(
-    owner, owner_conn, fake_model
+    app_owner, owner_conn, fake_model
 ):
-    app, person, org = owner
+    app, person, org = app_owner
     configured(app, fake_model)
     await approve(person)
     fake_model.replies.append(MODEL_ANSWER)
@@ -180,8 +171,10 @@ async def test_the_model_recommends_once_and_its_checked_answer_is_kept(
     assert "Astrology" not in shown
 
 
-async def test_a_model_that_is_down_leaves_the_offline_rules_kept(owner, owner_conn, fake_model):
-    app, person, org = owner
+async def test_a_model_that_is_down_leaves_the_offline_rules_kept(
+    app_owner, owner_conn, fake_model
+):
+    app, person, org = app_owner
     configured(app, fake_model)
     await approve(person)
     fake_model.replies.append(500)
@@ -208,9 +201,9 @@ async def test_a_model_that_is_down_leaves_the_offline_rules_kept(owner, owner_c
 
 
 async def test_a_read_while_another_asks_the_model_gets_the_rules_and_asks_nothing(
-    owner, owner_conn, fake_model
+    app_owner, owner_conn, fake_model
 ):
-    app, person, org = owner
+    app, person, org = app_owner
     configured(app, fake_model)
     await approve(person)
     with as_org(owner_conn, org):
@@ -241,8 +234,8 @@ async def test_a_read_while_another_asks_the_model_gets_the_rules_and_asks_nothi
     assert kept_rows(owner_conn, org) == [(1, "en", "ready", "model")]
 
 
-async def test_each_language_is_asked_once_in_that_language(owner, owner_conn, fake_model):
-    app, person, org = owner
+async def test_each_language_is_asked_once_in_that_language(app_owner, owner_conn, fake_model):
+    app, person, org = app_owner
     configured(app, fake_model)
     await approve(person)
     fake_model.replies.append(MODEL_ANSWER)
@@ -338,8 +331,8 @@ async def test_the_page_in_spanish_applies_a_rewrite_and_the_brief_goes_to_editi
     assert kept_rows(owner_conn, org) == [(1, "es", "ready", "offline")]
 
 
-async def test_the_page_in_english_and_its_empty_state(owner):
-    _app, person, _org = owner
+async def test_the_page_in_english_and_its_empty_state(app_owner):
+    _app, person, _org = app_owner
 
     empty = await person.client.get(PAGE)
     await approve(person)
@@ -357,8 +350,8 @@ async def test_the_page_in_english_and_its_empty_state(owner):
     assert 'action="/c/strategy/recommendations/goals/0/apply"' in page.text
 
 
-async def test_the_api_applies_a_rewrite_and_refuses_with_problems(owner):
-    _app, person, _org = owner
+async def test_the_api_applies_a_rewrite_and_refuses_with_problems(app_owner):
+    _app, person, _org = app_owner
     before_brief = await person.client.post(
         f"{API}/goals/0/apply", json={"brief_version": 1}, headers=person.headers()
     )
@@ -390,9 +383,9 @@ async def test_the_api_applies_a_rewrite_and_refuses_with_problems(owner):
 
 
 async def test_the_approval_pulse_item_names_the_kept_modules_without_a_model(
-    owner, owner_conn, fake_model, app_engine, redis_client, relay, stream
+    app_owner, owner_conn, fake_model, app_engine, redis_client, relay, stream
 ):
-    app, person, org = owner
+    app, person, org = app_owner
     configured(app, fake_model)
     await approve(person)
     fake_model.replies.append(MODEL_ANSWER)
@@ -416,8 +409,8 @@ async def test_the_approval_pulse_item_names_the_kept_modules_without_a_model(
     assert len(fake_model.requests) == 1
 
 
-async def test_the_badge_counts_the_goals_the_page_lists(owner):
-    _app, person, _org = owner
+async def test_the_badge_counts_the_goals_the_page_lists(app_owner):
+    _app, person, _org = app_owner
     await approve(person)
 
     badge = await person.client.get("/api/v1/copilot/strategy/badge", headers=person.headers())
@@ -427,9 +420,9 @@ async def test_the_badge_counts_the_goals_the_page_lists(owner):
 
 
 async def test_a_member_reads_the_recommendations_but_cannot_apply_one(
-    owner, owner_conn, client_for
+    app_owner, owner_conn, client_for
 ):
-    app, person, org = owner
+    app, person, org = app_owner
     await approve(person)
     async with client_for(app) as other:
         member = await sign_up(other, name="Bea")
