@@ -54,7 +54,7 @@ async def test_modules_lists_the_whole_catalogue_in_order_with_statuses(ana):
     assert [m["id"] for m in modules] == [e.module.id for e in load_catalogue().entries()]
     assert modules[0]["id"] == "strategy.universal_brief"
     invoicing = next(m for m in modules if m["id"] == "finance.invoicing")
-    assert invoicing["status"] == "in_development"
+    assert invoicing["status"] == "beta"
     assert invoicing["name"] == {"en": "Invoicing", "es": "Facturas"}
     assert invoicing["subcategory"] == "finance.billing"
     assert invoicing["voted"] is False

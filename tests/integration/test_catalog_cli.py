@@ -68,7 +68,7 @@ async def test_an_unknown_status_fails_in_one_line(env, owner_conn, servers):
     result = run(["modules", "set-status", "finance.invoicing", "shipped"], env)
 
     assert_one_line_error(result, "unknown status 'shipped'")
-    assert module_row(owner_conn, "finance.invoicing") == ("in_development", "catalogue")
+    assert module_row(owner_conn, "finance.invoicing") == ("beta", "catalogue")
 
 
 def test_an_unknown_module_fails_in_one_line(env):
@@ -94,7 +94,7 @@ async def test_sync_reports_what_it_did(env, owner_conn, servers):
 
 async def test_list_shows_statuses_and_scores(env, servers):
     await synced(servers.owner_url)
-    result = run(["modules", "list", "--category", "finance", "--status", "in_development"], env)
+    result = run(["modules", "list", "--category", "finance", "--status", "beta"], env)
 
     assert result.returncode == 0, result.stderr
     assert "finance.invoicing" in result.stdout

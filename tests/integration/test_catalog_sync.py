@@ -192,7 +192,7 @@ async def test_modules_outside_the_file_are_retired_and_leave_the_listing(
         statuses = await service.current_statuses(tx=tx)
     assert stray not in listed
     assert stray not in statuses
-    assert statuses["finance.invoicing"] == "in_development"
+    assert statuses["finance.invoicing"] == "beta"
 
 
 async def test_the_runtime_role_cannot_write_the_catalogue(app_engine, shipped):

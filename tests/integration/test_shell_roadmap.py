@@ -64,7 +64,7 @@ async def test_category_pages_badge_each_module_by_status_and_link_its_dialog(me
     assert 'class="badge badge--gray" data-status="planned">On our radar<' in page.text
     assert 'id="module-dialog-slot"' in page.text
     strategy = await member.get("/c/strategy")
-    assert 'badge--purple" data-status="in_development">Coming within the month<' in (strategy.text)
+    assert 'badge--yellow" data-status="beta">Beta — Try it now<' in strategy.text
 
 
 async def test_a_status_changed_by_an_admin_shows_on_the_badge(member, owner_conn):
@@ -78,6 +78,22 @@ async def test_a_status_changed_by_an_admin_shows_on_the_badge(member, owner_con
 
     item = re.search(r'data-module="legal.privacy_policy".*?</li>', page.text, re.S).group(0)
     assert 'badge--yellow" data-status="beta">Beta — Try it now<' in item
+
+
+async def test_a_module_that_works_today_opens_where_it_is_used(member, owner_conn):
+    invoicing = await member.get("/modules/finance.invoicing", headers=DIALOG)
+    spanish = await member.get(
+        "/modules/strategy.universal_brief", headers={**DIALOG, "accept-language": "es"}
+    )
+    planned = await member.get("/modules/brand.seo", headers=DIALOG)
+
+    assert 'data-status="beta">Beta — Try it now<' in invoicing.text
+    assert '<a class="btn btn--primary" href="/c/finance/invoices">Open Invoicing</a>' in (
+        invoicing.text
+    )
+    assert 'href="/c/strategy/brief">' in spanish.text
+    assert 'btn--primary" href=' not in planned.text  # nothing to open: it is voted for
+    assert 'hx-post="/modules/brand.seo/vote"' in planned.text
 
 
 async def test_the_module_dialog_is_a_fragment_and_the_same_address_a_full_page(member, owner_conn):

@@ -244,9 +244,9 @@ async def test_a_category_page_lists_the_catalogues_modules_in_the_visitors_lang
     assert "Business foundation" in english.text
     assert 'href="/c/strategy#strategy.foundation"' in english.text
     assert "Universal Brief" in english.text
-    assert "Coming within the month" in english.text  # the in-development badge
+    assert "Beta — Try it now" in english.text  # the Brief works today
     assert "Fundamentos del negocio" in spanish.text
-    assert "Llega este mes" in spanish.text
+    assert "Beta — Pruébalo ya" in spanish.text
 
 
 async def test_a_browser_gets_a_not_found_page_in_its_language_and_programs_a_problem(

@@ -60,6 +60,8 @@ class _Entry(_Frozen):
 
 class Module(_Entry):
     status: ModuleStatus
+    # Where a module that works today is used (its pages in the shell); none while it is not.
+    path: str | None = Field(default=None, pattern=r"^/c/[a-z]+(/[a-z0-9-]+)*$")
 
 
 class SubCategory(_Entry):

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from xentri.catalog import STATUSES, ModuleView, get_module, list_modules
+from xentri.catalog import STATUSES, ModuleView, get_module, list_modules, load_catalogue
 from xentri.catalog import cast_vote as catalog_cast_vote
 from xentri.catalog import withdraw_vote as catalog_withdraw_vote
 from xentri.catalog.errors import ModuleAlreadyActiveError, ModuleNotFoundError
@@ -151,6 +151,14 @@ async def _module(request: Request, visitor: Visitor, module_id: str) -> ModuleV
         raise HTTPException(status_code=404) from None
 
 
+def _open_path(module: ModuleView) -> str | None:
+    """Where a module that works today is used: its catalogue path, while beta or active."""
+    entry = load_catalogue().entry(module.id)
+    if entry is None or module.status not in ("beta", "active"):
+        return None
+    return entry.module.path
+
+
 def _category_path(module: ModuleView) -> str:
     return f"/c/{module.category}"
 
@@ -194,6 +202,7 @@ async def _show(
         "max_use_case": USE_CASE_MAX,
         "slot": DIALOG_SLOT,
         "category_names": {item.slug: item.name for item in CATEGORIES},
+        "open_path": _open_path(module),
     }
     if _wants_dialog(request):
         return _fresh(render(request, visitor, "app/module_dialog.html", context, status=status))
