@@ -223,6 +223,38 @@ async def test_no_transaction_is_held_while_the_model_writes(api_owner, owner_co
     assert messages[1:] == [("owner", ANSWER), ("copilot", MODEL_QUESTION)]
 
 
+async def test_asking_again_while_the_model_writes_waits_for_that_reply(
+    api_owner, owner_conn, fake_model
+):
+    api_owner.app.state.ai_settings = fake_model.settings()
+    fake_model.replies.append({"reply": MODEL_QUESTION, "facts": FACTS})
+    fake_model.hold.clear()
+    sending = asyncio.create_task(
+        api_owner.client.post(
+            "/api/v1/strategy/interview/answers",
+            json={"text": ANSWER},
+            headers=api_owner.api_headers,
+        )
+    )
+    assert await asyncio.to_thread(fake_model.received.wait, 10)
+
+    # A reload mid-reply asks for the reply again: it waits for the one being written.
+    asking = asyncio.create_task(
+        api_owner.client.post("/api/v1/strategy/interview/reply", headers=api_owner.api_headers)
+    )
+    await asyncio.sleep(0.5)
+    assert not asking.done()
+    fake_model.hold.set()
+    sent, asked = await sending, await asking
+
+    assert len(fake_model.requests) == 1  # one reply paid for, not two
+    assert sent.status_code == asked.status_code == 200
+    assert asked.json()["pending"] is False
+    assert asked.json()["messages"][-1]["content"] == MODEL_QUESTION
+    messages, _ = stored(owner_conn, api_owner.org)
+    assert messages[1:] == [("owner", ANSWER), ("copilot", MODEL_QUESTION)]
+
+
 async def test_a_model_cut_off_mid_reply_hands_the_turn_to_the_offline_engine(
     api_owner, owner_conn, fake_model
 ):

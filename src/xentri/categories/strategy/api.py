@@ -273,6 +273,7 @@ async def _reply(
         org_id=org_id,
         today=datetime.now(UTC).date(),
         model=interview_model(request.app.state),
+        redis=request.app.state.redis,
         streamed=streamed,
     )
     if streamed:

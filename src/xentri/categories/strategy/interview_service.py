@@ -3,6 +3,7 @@ when the connection drops, and the conversation resumes where it stopped."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
+from redis.asyncio import Redis
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +27,7 @@ from xentri.ai.offline import (
 from xentri.categories.strategy import brief_patch, interview
 from xentri.categories.strategy.domain import FlowAction, FlowState, next_state
 from xentri.categories.strategy.interview_model import InterviewModel, known_from
-from xentri.categories.strategy.service import flow, locked_flow
+from xentri.categories.strategy.service import Flow, flow, locked_flow
 from xentri.categories.strategy.tables import brief_flows, brief_messages
 from xentri.contracts.brief import Brief
 from xentri.identity.tables import organizations
@@ -108,6 +110,12 @@ async def view(*, tx: AsyncSession, org_id: uuid.UUID, language: Language) -> In
     )
 
 
+# Longer than a model call can take with its retries (60 s x 4 by default): a claim older than
+# this was left by a process that stopped.
+CLAIM_SECONDS = 300
+_WAIT_STEP = 0.25
+
+
 class ReplyPendingError(DomainError):
     status = 409
     code = "reply-pending"
@@ -165,6 +173,7 @@ async def reply(
     today: dt.date,
     model: InterviewModel | None = None,
     streamed: bool = False,
+    redis: Redis | None = None,
 ) -> AsyncIterator[str]:
     """The second half of a turn: the reply to the waiting answer, its text as it is written,
     then the turn stored (the facts merged, the next question) when the iterator ends.
@@ -174,15 +183,61 @@ async def reply(
     finished meanwhile in another tab wins; this one is dropped). With nothing waiting it
     yields nothing. With `model` (a configured cloud model) the model reads the answer and
     asks next, streamed token by token when `streamed`; the offline engine takes any turn the
-    model cannot (see _model_turn)."""
+    model cannot (see _model_turn).
+
+    With `redis`, one reply per answer is written at a time: a second ask while the first is
+    writing (a reload mid-reply) waits for it to be stored, yielding nothing, instead of paying
+    for the same reply twice. A claim left by a process that stopped expires."""
     async with transactions() as tx:
         current = await flow(tx=tx, org_id=org_id)
-        currency = await tx.scalar(
-            select(organizations.c.currency).where(organizations.c.id == org_id)
-        )
     pending = pending_of(current.interview)
     if pending is None or current.state is not FlowState.CONVERSING:
         return
+    claim = f"strategy:interview-reply:{pending.message_id}"
+    if redis is not None and not await redis.set(claim, "1", nx=True, ex=CLAIM_SECONDS):
+        await _until_answered(transactions, org_id, pending, redis, claim)
+        return
+    try:
+        written = _write_reply(
+            transactions, org_id, current, pending, today=today, model=model, streamed=streamed
+        )
+        async for text in written:
+            yield text
+    finally:
+        if redis is not None:
+            await redis.delete(claim)
+
+
+async def _until_answered(
+    transactions: Transactions, org_id: uuid.UUID, pending: Pending, redis: Redis, claim: str
+) -> None:
+    """Wait while another task writes the reply to `pending`: until it is stored, or that task
+    is gone (its claim released or expired; the answer then still waits, to be asked again)."""
+    deadline = asyncio.get_running_loop().time() + CLAIM_SECONDS
+    while asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(_WAIT_STEP)
+        async with transactions() as tx:
+            waiting = pending_of((await flow(tx=tx, org_id=org_id)).interview)
+        if waiting is None or waiting.message_id != pending.message_id:
+            return
+        if not await redis.exists(claim):
+            return
+
+
+async def _write_reply(
+    transactions: Transactions,
+    org_id: uuid.UUID,
+    current: Flow,
+    pending: Pending,
+    *,
+    today: dt.date,
+    model: InterviewModel | None,
+    streamed: bool,
+) -> AsyncIterator[str]:
+    async with transactions() as tx:
+        currency = await tx.scalar(
+            select(organizations.c.currency).where(organizations.c.id == org_id)
+        )
     known, question = _state(current.interview, pending.language)
     turn = _Turn(current.draft, known, question, pending.text, pending.language, today, currency)
     outcome: _Outcome | None = None
@@ -211,25 +266,6 @@ async def reply(
             question=outcome.question,
             by_model=model is not None,
         )
-
-
-async def answer(
-    *,
-    transactions: Transactions,
-    org_id: uuid.UUID,
-    text: str,
-    language: Language,
-    today: dt.date,
-    model: InterviewModel | None = None,
-) -> InterviewView:
-    """One whole turn, for a caller that waits for it (a form without scripts, the JSON API):
-    the answer stored, the reply written and stored, the conversation as it now stands."""
-    async with transactions() as tx:
-        await take(tx=tx, org_id=org_id, text=text, language=language)
-    async for _text in reply(transactions=transactions, org_id=org_id, today=today, model=model):
-        pass
-    async with transactions() as tx:
-        return await view(tx=tx, org_id=org_id, language=language)
 
 
 def pending_of(raw: dict[str, Any] | None) -> Pending | None:

@@ -109,6 +109,7 @@ async def _reply(request: Request, visitor: Visitor, frame: Frame) -> Response:
         org_id=frame.current.id,
         today=dt.datetime.now(dt.UTC).date(),
         model=interview_model(request.app.state),
+        redis=request.app.state.redis,
         streamed=wants_stream(request.headers.get("accept")),
     )
     if wants_stream(request.headers.get("accept")):
