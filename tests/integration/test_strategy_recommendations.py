@@ -171,7 +171,7 @@ async def test_the_model_recommends_once_and_its_checked_answer_is_kept(
     assert "Astrology" not in shown
 
 
-async def test_a_model_that_is_down_leaves_the_offline_rules_kept(
+async def test_a_model_that_is_down_leaves_the_rules_kept_and_is_tried_again_later(
     app_owner, owner_conn, fake_model
 ):
     app, person, org = app_owner
@@ -198,6 +198,20 @@ async def test_a_model_that_is_down_leaves_the_offline_rules_kept(
     assert len(fake_model.requests) == 1  # not asked again on the second read
     assert again.json() == body
     assert kept_rows(owner_conn, org) == [(1, "en", "ready", "offline")]
+
+    # Ten minutes on, the model is back: the next read tries it again and keeps its answer.
+    with as_org(owner_conn, org):
+        owner_conn.execute(
+            "update strategy_recommendations set updated_at = now() - interval '11 minutes'"
+        )
+    fake_model.replies.append(MODEL_ANSWER)
+    retried = await person.client.get(API, headers=person.headers())
+    after = await person.client.get(API, headers=person.headers())
+
+    assert retried.json()["source"] == "model"
+    assert after.json() == retried.json()
+    assert len(fake_model.requests) == 2
+    assert kept_rows(owner_conn, org) == [(1, "en", "ready", "model")]
 
 
 async def test_a_read_while_another_asks_the_model_gets_the_rules_and_asks_nothing(

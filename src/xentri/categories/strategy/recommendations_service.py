@@ -44,6 +44,9 @@ log = structlog.get_logger("xentri.strategy.recommendations")
 
 # Longer than a model call can take with its retries: a claim older than this was left behind.
 CLAIM_EXPIRES = dt.timedelta(minutes=5)
+# How long the offline rules' recommendations stand before a configured model is tried again
+# (it was down, out of budget, or configured after they were kept).
+RETRY_MODEL_AFTER = dt.timedelta(minutes=10)
 
 _ONE_PER_VERSION = "uq_strategy_recommendations_org_id_brief_version_language"
 
@@ -79,13 +82,22 @@ async def recommendations_for(
     async with unit_of_work() as tx:
         current = await service.current_brief(tx=tx)
         found = await stored(tx=tx, brief_version=current.version, language=language)
-        if found is not None:
-            return found
         if runner is None:
+            if found is not None:
+                return found
             offline = _offline(current.version, current.document, language)
             await _keep_at_once(tx, org_id, offline)
             return offline
-        claim = await _claim(tx, org_id, current.version, language)
+        if found is None:
+            claim = await _claim(tx, org_id, current.version, language)
+        elif found.source == "offline":
+            # Kept while the model was down or out of budget, or before one was configured:
+            # it is tried again, at most every RETRY_MODEL_AFTER.
+            claim = await _reclaim_for_the_model(tx, current.version, language)
+            if claim is None:
+                return found
+        else:
+            return found
     if claim is None:
         # Another request is asking the model right now: this view gets the rules.
         return _offline(current.version, current.document, language)
@@ -264,6 +276,25 @@ async def _claim(
     )
     stale: uuid.UUID | None = taken_over.scalar_one_or_none()
     return stale
+
+
+async def _reclaim_for_the_model(tx: AsyncSession, version: int, language: str) -> uuid.UUID | None:
+    """Claim kept offline recommendations for another try of the model, when they are older
+    than RETRY_MODEL_AFTER; None when they are fresher or someone else took them."""
+    retried = await tx.execute(
+        update(recommendations)
+        .where(
+            recommendations.c.brief_version == version,
+            recommendations.c.language == language,
+            recommendations.c.state == "ready",
+            recommendations.c.source == "offline",
+            recommendations.c.updated_at < func.now() - RETRY_MODEL_AFTER,
+        )
+        .values(state="computing", source=None, modules=None, goals=None, updated_at=func.now())
+        .returning(recommendations.c.id)
+    )
+    claimed: uuid.UUID | None = retried.scalar_one_or_none()
+    return claimed
 
 
 async def _keep_at_once(tx: AsyncSession, org_id: uuid.UUID, kept: Kept) -> None:
