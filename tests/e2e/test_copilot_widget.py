@@ -2,7 +2,8 @@
 on the offline model: the right co-pilot per page (also after an htmx navigation), a dragged
 button that keeps its place after a reload, the keyboard shortcut, a quick answer streamed
 into the overlay, the panel and full modes (side kept on the account, focus held in full),
-an inline error with retry when a category's worker is down, and a 360 px screen."""
+an inline error with retry when a category's worker is down, a 360 px screen, and the whole
+widget in Spanish for a Spanish-speaking owner."""
 
 from __future__ import annotations
 
@@ -13,8 +14,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.test_shell_journey import serious_accessibility_problems, shot, sign_up_and_set_up
+from tests.e2e.test_shell_journey import (
+    serious_accessibility_problems,
+    shot,
+    sign_up,
+    sign_up_and_set_up,
+)
 from tests.e2e.test_shell_roadmap import settled
+from tests.e2e.test_strategy_interview import set_up_org
 from xentri.ai.config import AiSettings
 from xentri.kernel.dataplane import DataPlane
 
@@ -241,3 +248,30 @@ def test_the_panel_is_a_bottom_sheet_on_a_360_px_screen(page, live_server, agent
     assert (left, round(right), round(bottom)) == (0, width, round(height))
     assert serious_accessibility_problems(page) == []
     shot(page, "copilot-360")
+
+
+def test_the_widget_speaks_the_owners_spanish(page, live_server, agent_workers):
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_up(page, live_server, {"name": "Lupe", "email": f"lupe-{uuid.uuid4().hex[:8]}@ejemplo.mx"})
+    set_up_org(page, live_server, "Panadería Sol", "es")
+
+    # The finance page's co-pilot, named in Spanish, answers a Spanish question in Spanish
+    page.goto(f"{live_server}/c/finance")
+    launcher = page.locator("[data-copilot-launcher]")
+    launcher.wait_for()
+    assert widget_name(page) == "Copiloto de Finanzas"
+    page.locator("#content").focus()
+    page.keyboard.press("Control+.")
+    page.get_by_label("Haz una pregunta rápida").fill("¿Quién me debe dinero?")
+    page.get_by_role("button", name="Preguntar", exact=True).click()
+    page.wait_for_function(
+        "() => { const a = document.querySelector('[data-copilot-quick-answer]');"
+        " return a.textContent && a.textContent !== 'Pensando…'"
+        " && !document.querySelector('[data-copilot-quick-form]').hasAttribute('aria-busy'); }"
+    )
+    answer = page.locator("[data-copilot-quick-answer]").inner_text()
+    assert "Nadie te debe dinero" in answer
+    assert page.locator("[data-copilot-error] [role=alert]").count() == 0
+    assert serious_accessibility_problems(page) == []
+    assert errors == []
