@@ -18,9 +18,9 @@ from xentri.pulse import briefing, reading, scopes, service
 from xentri.pulse.landing import Viewer, landing_scope
 from xentri.shell import onboarding
 from xentri.shell.forms import read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.templating import is_htmx, redirect, render
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 pulse_pages = APIRouter(include_in_schema=False)
 
@@ -28,9 +28,7 @@ INTERVIEW_URL = "/c/strategy/interview"
 
 
 @pulse_pages.get("/pulse/{scope}")
-async def pulse_page(request: Request, visitor: CurrentVisitor, scope: str) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def pulse_page(request: Request, visitor: SignedInVisitor, scope: str) -> Response:
     if scopes.find(scope) is None:
         raise HTTPException(status_code=404)
     frame = await load_frame(request, visitor)
@@ -40,10 +38,8 @@ async def pulse_page(request: Request, visitor: CurrentVisitor, scope: str) -> R
 
 
 @pulse_pages.get("/dashboard")
-async def dashboard(request: Request, visitor: CurrentVisitor) -> Response:
+async def dashboard(request: Request, visitor: SignedInVisitor) -> Response:
     """The dashboard: the Pulse this person lands on (owners: the Strategy Pulse)."""
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     async with account_scope(request) as tx:
         progress = await onboarding.get_progress(tx=tx, user_id=visitor.user_id)
@@ -57,10 +53,8 @@ async def dashboard(request: Request, visitor: CurrentVisitor) -> Response:
 
 @pulse_pages.post("/pulse/{scope}/dismiss/{item_id}")
 async def dismiss(
-    request: Request, visitor: CurrentVisitor, scope: str, item_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, scope: str, item_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     form = await read_form(request, visitor, ("next",))
     back = (
         form.values["next"]

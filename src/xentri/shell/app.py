@@ -13,6 +13,7 @@ from xentri.shell.api_copilot import router as copilot_widget_api
 from xentri.shell.assets import Assets, assets_router
 from xentri.shell.copilot_widget import install_widget_globals
 from xentri.shell.error_pages import install_error_pages
+from xentri.shell.frame import install_sign_in
 from xentri.shell.templating import Renderer
 from xentri.shell.views_auth import auth_pages
 from xentri.shell.views_invitations import invitation_pages
@@ -72,3 +73,4 @@ def install_shell(app: FastAPI, *, template_packages: tuple[str, ...] = ()) -> N
     )
     install_widget_globals(app.state.shell.renderer.envs)
     install_error_pages(app)
+    install_sign_in(app)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import Depends, FastAPI, Request
 from starlette.responses import Response
 
 from xentri.identity import orgs
@@ -17,7 +17,7 @@ from xentri.notifications import unread_count
 from xentri.shell.formatting import DEFAULT_REGION, Region
 from xentri.shell.org_preferences import date_format_of
 from xentri.shell.templating import redirect
-from xentri.shell.visitor import Visitor
+from xentri.shell.visitor import CurrentVisitor, Visitor
 
 
 @dataclass(frozen=True)
@@ -64,3 +64,25 @@ def to_login(request: Request) -> Response:
 
 def needs_sign_in(request: Request, visitor: Visitor) -> Response | None:
     return None if visitor.signed_in else to_login(request)
+
+
+class SignInRequiredError(Exception):
+    """A page for signed-in people was asked for without a session: the login page answers,
+    with the page to come back to (install_sign_in)."""
+
+
+async def signed_in_visitor(visitor: CurrentVisitor) -> Visitor:
+    if not visitor.signed_in:
+        raise SignInRequiredError
+    return visitor
+
+
+# A page route's visitor when the page is for signed-in people only.
+SignedInVisitor = Annotated[Visitor, Depends(signed_in_visitor)]
+
+
+def install_sign_in(app: FastAPI) -> None:
+    async def on_sign_in_required(request: Request, exc: Exception) -> Response:
+        return to_login(request)
+
+    app.add_exception_handler(SignInRequiredError, on_sign_in_required)

@@ -25,11 +25,11 @@ from xentri.identity.errors import OrgNotFoundError
 from xentri.identity.http import engine_of, org_scope
 from xentri.kernel.db.tenant import user_transaction
 from xentri.shell.forms import Form, field_errors, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.navigation import CATEGORIES, category
 from xentri.shell.notices import NOTICES
 from xentri.shell.templating import is_htmx, redirect, render, safe_next
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 module_pages = APIRouter(include_in_schema=False)
 
@@ -45,9 +45,7 @@ def _wants_dialog(request: Request) -> bool:
 
 
 @module_pages.get("/modules/{module_id}")
-async def module_page(request: Request, visitor: CurrentVisitor, module_id: str) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def module_page(request: Request, visitor: SignedInVisitor, module_id: str) -> Response:
     module = await _module(request, visitor, module_id)
     form = Form(values={"use_case": module.use_case or ""}, csrf_ok=True)
     back = safe_next(request.query_params.get("next"), default=_category_path(module))
@@ -55,9 +53,7 @@ async def module_page(request: Request, visitor: CurrentVisitor, module_id: str)
 
 
 @module_pages.post("/modules/{module_id}/vote")
-async def vote(request: Request, visitor: CurrentVisitor, module_id: str) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def vote(request: Request, visitor: SignedInVisitor, module_id: str) -> Response:
     module = await _module(request, visitor, module_id)
     form = await read_form(request, visitor, ("use_case", "next"))
     back = safe_next(form.values["next"], default=_category_path(module))
@@ -99,9 +95,7 @@ async def vote(request: Request, visitor: CurrentVisitor, module_id: str) -> Res
 
 
 @module_pages.post("/modules/{module_id}/unvote")
-async def unvote(request: Request, visitor: CurrentVisitor, module_id: str) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def unvote(request: Request, visitor: SignedInVisitor, module_id: str) -> Response:
     module = await _module(request, visitor, module_id)
     form = await read_form(request, visitor, ("next",))
     back = safe_next(form.values["next"], default=_category_path(module))
@@ -115,9 +109,7 @@ async def unvote(request: Request, visitor: CurrentVisitor, module_id: str) -> R
 
 
 @module_pages.get("/roadmap")
-async def roadmap_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def roadmap_page(request: Request, visitor: SignedInVisitor) -> Response:
     chosen = request.query_params.get("category") or None
     if chosen is not None and category(chosen) is None:
         chosen = None  # an unknown filter shows everything rather than an empty roadmap

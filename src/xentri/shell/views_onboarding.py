@@ -24,7 +24,7 @@ from xentri.kernel.db.tenant import user_transaction
 from xentri.shell import onboarding
 from xentri.shell.formatting import DEFAULT_TIME_ZONE
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import needs_sign_in
+from xentri.shell.frame import SignedInVisitor, needs_sign_in
 from xentri.shell.org_forms import org_errors, profile_errors, region_errors, set_language_cookie
 from xentri.shell.region import INDUSTRIES, choices, currency_for, known_time_zone
 from xentri.shell.templating import redirect, render
@@ -49,9 +49,7 @@ def _guard(request: Request, visitor: Visitor, progress: Any | None, step: str) 
 
 
 @onboarding_pages.get("/welcome")
-async def welcome(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def welcome(request: Request, visitor: SignedInVisitor) -> Response:
     progress = await _progress(request, visitor)
     if progress is not None and progress.completed_at is not None:
         return redirect(request, "/dashboard")

@@ -18,27 +18,23 @@ from xentri.notifications import preferences as notification_prefs
 from xentri.shell import org_preferences
 from xentri.shell.formatting import today_in
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.org_forms import profile_errors, region_errors, set_language_cookie
 from xentri.shell.region import choices, format_day
 from xentri.shell.settings_common import allowed, refusal, settings_page
 from xentri.shell.templating import redirect
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 settings_pages = APIRouter(include_in_schema=False)
 
 
 @settings_pages.get("/settings")
-async def settings_home(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def settings_home(request: Request, visitor: SignedInVisitor) -> Response:
     return redirect(request, "/settings/profile")
 
 
 @settings_pages.get("/settings/profile")
-async def profile_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def profile_page(request: Request, visitor: SignedInVisitor) -> Response:
     user: Any = visitor.user
     form = Form(values={"name": user.name, "phone": user.phone or ""}, csrf_ok=True)
     frame = await load_frame(request, visitor)
@@ -46,9 +42,7 @@ async def profile_page(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @settings_pages.post("/settings/profile")
-async def profile_submit(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def profile_submit(request: Request, visitor: SignedInVisitor) -> Response:
     form = await read_form(request, visitor, ("name", "phone"))
     status = 403 if not form.csrf_ok else 422
     if form.csrf_ok:
@@ -66,9 +60,7 @@ async def profile_submit(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @settings_pages.get("/settings/region")
-async def region_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def region_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     values = {"language": visitor.lang, "time_zone": "", "currency": "", "date_format": ""}
     if frame.current is not None:
@@ -78,9 +70,7 @@ async def region_page(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @settings_pages.post("/settings/region")
-async def region_submit(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def region_submit(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     org_fields = ("time_zone", "currency", "date_format")
     may_edit_org = allowed(frame, Permission.ORG_UPDATE)
@@ -128,9 +118,7 @@ def _region(
 
 
 @settings_pages.get("/settings/notifications")
-async def notifications_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def notifications_page(request: Request, visitor: SignedInVisitor) -> Response:
     async with account_scope(request) as tx:
         prefs = await notification_prefs.preferences_for(tx=tx, user_id=visitor.user_id)
     frame = await load_frame(request, visitor)
@@ -138,9 +126,7 @@ async def notifications_page(request: Request, visitor: CurrentVisitor) -> Respo
 
 
 @settings_pages.post("/settings/notifications")
-async def notifications_submit(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def notifications_submit(request: Request, visitor: SignedInVisitor) -> Response:
     names = [f"{kind}.{channel}" for kind in notification_prefs.KINDS for channel in CHANNELS]
     form = await read_form(request, visitor, tuple(names))
     if not form.csrf_ok:

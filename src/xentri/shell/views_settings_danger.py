@@ -26,12 +26,12 @@ from xentri.identity.sessions import set_active_org
 from xentri.kernel.db.tenant import user_transaction
 from xentri.shell import messages, org_data
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.logos import logo_key
 from xentri.shell.settings_common import allowed, refusal, settings_page
 from xentri.shell.templating import redirect
 from xentri.shell.views_settings_org import storage_of
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 danger_pages = APIRouter(include_in_schema=False)
 
@@ -39,18 +39,14 @@ _HERE = "/settings/danger"
 
 
 @danger_pages.get(_HERE)
-async def danger_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def danger_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     with_password = await _has_password(request, visitor)
     return _danger(request, visitor, frame, Form(values={}, csrf_ok=True), with_password)
 
 
 @danger_pages.post(f"{_HERE}/export")
-async def export(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def export(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None:
@@ -81,9 +77,7 @@ _EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
 
 
 @danger_pages.post(f"{_HERE}/delete-org")
-async def delete_org(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def delete_org(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ("confirm_org",))
     if frame.current is None:
@@ -114,9 +108,7 @@ async def delete_org(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @danger_pages.post(f"{_HERE}/delete-account")
-async def delete_account(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def delete_account(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     # Stripped as the sign-up and log-in forms strip it, so the same typing matches.
     form = await read_form(request, visitor, ("confirm_email", "password"))

@@ -17,11 +17,11 @@ from xentri.identity.errors import ForbiddenError
 from xentri.identity.http import org_scope
 from xentri.identity.permissions import RANK, Permission, Role
 from xentri.shell.forms import Form, field_errors, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.i18n import N_
 from xentri.shell.settings_common import allowed, refusal, role_in, settings_page
 from xentri.shell.templating import redirect
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 key_pages = APIRouter(include_in_schema=False)
 
@@ -30,18 +30,14 @@ _ONCE_SECONDS = 3600
 
 
 @key_pages.get(_HERE)
-async def integrations_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def integrations_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = Form(values={"name": "", "role": Role.MEMBER.value}, csrf_ok=True)
     return await _integrations(request, visitor, frame, form)
 
 
 @key_pages.post(f"{_HERE}/keys")
-async def create_key(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def create_key(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ("name", "role", "once"))
     status = 403 if not form.csrf_ok else 422
@@ -79,9 +75,7 @@ async def create_key(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @key_pages.post(f"{_HERE}/keys/{{key_id}}/revoke")
-async def revoke_key(request: Request, visitor: CurrentVisitor, key_id: uuid.UUID) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def revoke_key(request: Request, visitor: SignedInVisitor, key_id: uuid.UUID) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None:

@@ -20,7 +20,7 @@ from xentri.identity.permissions import Permission
 from xentri.identity.schemas import OrgUpdate
 from xentri.kernel.storage import ObjectStorage
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.logos import (
     LOGO_FORM_PATH,
     MAX_LOGO_BYTES,
@@ -43,18 +43,14 @@ def storage_of(request: Request) -> ObjectStorage:
 
 
 @org_settings_pages.get("/settings/organization")
-async def organization_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def organization_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = Form(values=_stored_values(frame), csrf_ok=True)
     return await _organization(request, visitor, frame, form)
 
 
 @org_settings_pages.post("/settings/organization")
-async def organization_submit(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def organization_submit(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ("name", "industry", "size"))
     status = 403 if not form.csrf_ok else 422
@@ -85,9 +81,7 @@ async def organization_submit(request: Request, visitor: CurrentVisitor) -> Resp
 
 
 @org_settings_pages.post(LOGO_FORM_PATH)
-async def logo_upload(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def logo_upload(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None:
@@ -116,9 +110,7 @@ async def logo_upload(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @org_settings_pages.post("/settings/organization/logo/remove")
-async def logo_remove(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def logo_remove(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None or not form.csrf_ok:

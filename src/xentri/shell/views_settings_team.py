@@ -22,11 +22,11 @@ from xentri.identity.invitation_errors import (
 from xentri.identity.invitation_schemas import InvitationCreate
 from xentri.identity.permissions import RANK, Permission, Role
 from xentri.shell.forms import Form, field_errors, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.i18n import N_
 from xentri.shell.settings_common import allowed, refusal, role_in, settings_page
 from xentri.shell.templating import redirect
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 team_pages = APIRouter(include_in_schema=False)
 
@@ -34,18 +34,14 @@ _HERE = "/settings/team"
 
 
 @team_pages.get(_HERE)
-async def team_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def team_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = Form(values={"email": "", "role": Role.MEMBER.value}, csrf_ok=True)
     return await _team(request, visitor, frame, form)
 
 
 @team_pages.post(f"{_HERE}/invite")
-async def invite(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def invite(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ("email", "role"))
     status = 403 if not form.csrf_ok else 422
@@ -79,9 +75,7 @@ async def invite(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @team_pages.post(f"{_HERE}/members/{{member_id}}/role")
-async def change_role(request: Request, visitor: CurrentVisitor, member_id: uuid.UUID) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def change_role(request: Request, visitor: SignedInVisitor, member_id: uuid.UUID) -> Response:
     form = await read_form(request, visitor, ("role",))
     try:
         new_role = Role(form.values["role"])
@@ -99,10 +93,8 @@ async def change_role(request: Request, visitor: CurrentVisitor, member_id: uuid
 
 @team_pages.post(f"{_HERE}/members/{{member_id}}/remove")
 async def remove_member(
-    request: Request, visitor: CurrentVisitor, member_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, member_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     form = await read_form(request, visitor, ())
     leaving = member_id == visitor.user_id
 
@@ -125,10 +117,8 @@ async def remove_member(
 
 @team_pages.post(f"{_HERE}/invitations/{{invitation_id}}/revoke")
 async def revoke_invitation(
-    request: Request, visitor: CurrentVisitor, invitation_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, invitation_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     form = await read_form(request, visitor, ())
 
     async def act(org_id: uuid.UUID) -> None:

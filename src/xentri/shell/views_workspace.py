@@ -23,7 +23,7 @@ from xentri.kernel.db.tenant import tenant_transaction, user_transaction
 from xentri.notifications import list_notifications, mark_all_read, mark_read
 from xentri.notifications.errors import NotificationNotFoundError
 from xentri.shell.forms import Form, field_errors, read_form
-from xentri.shell.frame import load_frame, needs_sign_in
+from xentri.shell.frame import SignedInVisitor, load_frame
 from xentri.shell.i18n import N_
 from xentri.shell.navigation import category
 from xentri.shell.templating import redirect, render, safe_next
@@ -38,9 +38,7 @@ async def home(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @workspace_pages.get("/c/{slug}")
-async def category_page(request: Request, visitor: CurrentVisitor, slug: str) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def category_page(request: Request, visitor: SignedInVisitor, slug: str) -> Response:
     found = category(slug)
     if found is None:
         raise HTTPException(status_code=404)
@@ -53,9 +51,7 @@ async def category_page(request: Request, visitor: CurrentVisitor, slug: str) ->
 
 
 @workspace_pages.get("/notifications")
-async def notifications_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def notifications_page(request: Request, visitor: SignedInVisitor) -> Response:
     number = request.query_params.get("page", "1")
     async with user_transaction(engine_of(request), visitor.user_id) as tx:
         page = await list_notifications(
@@ -73,9 +69,7 @@ async def notifications_page(request: Request, visitor: CurrentVisitor) -> Respo
 
 
 @workspace_pages.post("/notifications/read-all")
-async def read_all_notifications(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def read_all_notifications(request: Request, visitor: SignedInVisitor) -> Response:
     form = await read_form(request, visitor, ())
     if form.csrf_ok:
         async with user_transaction(engine_of(request), visitor.user_id) as tx:
@@ -88,10 +82,8 @@ async def read_all_notifications(request: Request, visitor: CurrentVisitor) -> R
 # session cookie (SameSite=Lax) is not sent with another site's embedded requests.
 @workspace_pages.get("/notifications/{notification_id}/open")
 async def open_notification(
-    request: Request, visitor: CurrentVisitor, notification_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, notification_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     try:
         async with user_transaction(engine_of(request), visitor.user_id) as tx:
             opened = await mark_read(
@@ -106,17 +98,13 @@ async def open_notification(
 
 
 @workspace_pages.get("/orgs/new")
-async def new_org_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def new_org_page(request: Request, visitor: SignedInVisitor) -> Response:
     form = Form(values={"name": "", "form_id": str(uuid.uuid4())}, csrf_ok=True)
     return await _new_org(request, visitor, form)
 
 
 @workspace_pages.post("/orgs/new")
-async def new_org_submit(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def new_org_submit(request: Request, visitor: SignedInVisitor) -> Response:
     form = await read_form(request, visitor, ("name", "form_id"))
     status = 403 if not form.csrf_ok else 422
     try:
@@ -165,9 +153,7 @@ async def _new_org(
 
 
 @workspace_pages.post("/orgs/{org_id}/switch")
-async def switch_org(request: Request, visitor: CurrentVisitor, org_id: uuid.UUID) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def switch_org(request: Request, visitor: SignedInVisitor, org_id: uuid.UUID) -> Response:
     form = await read_form(request, visitor, ("next",))
     back = safe_next(form.values["next"])
     if not form.csrf_ok:

@@ -36,9 +36,9 @@ from xentri.identity.http import org_scope
 from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.templating import redirect
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 router = APIRouter(include_in_schema=False)
 HERE = f"{BASE}/customers"
@@ -46,9 +46,7 @@ IMPORTS = f"{HERE}/import"
 
 
 @router.get(HERE)
-async def customers_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def customers_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     query = request.query_params.get("q", "").strip()[:200]
     number = page_number(request)
@@ -67,17 +65,13 @@ async def customers_page(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @router.get(HERE + "/new")
-async def new_customer_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def new_customer_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     return _form_page(request, visitor, frame, blank_form(FIELDS), customer_id=None)
 
 
 @router.post(HERE)
-async def create_customer(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def create_customer(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, FIELDS)
     customer_in = parse_create(visitor, form) if form.csrf_ok else None
@@ -96,10 +90,8 @@ async def create_customer(request: Request, visitor: CurrentVisitor) -> Response
 
 @router.get(HERE + "/{customer_id}/edit")
 async def edit_customer_page(
-    request: Request, visitor: CurrentVisitor, customer_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, customer_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     if frame.current is None:
         return _form_page(request, visitor, frame, blank_form(FIELDS), customer_id=customer_id)
@@ -114,10 +106,8 @@ async def edit_customer_page(
 
 @router.post(HERE + "/{customer_id}/edit")
 async def update_customer(
-    request: Request, visitor: CurrentVisitor, customer_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, customer_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, FIELDS)
     customer_in = parse_update(visitor, form) if form.csrf_ok else None
@@ -137,17 +127,13 @@ async def update_customer(
 
 
 @router.get(IMPORTS)
-async def import_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def import_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     return _import_page(request, visitor, frame, blank_form(()), preview=None)
 
 
 @router.post(IMPORTS)
-async def upload_import(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def upload_import(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     upload = (await request.form()).get("file")
@@ -179,9 +165,9 @@ async def upload_import(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @router.get(IMPORTS + "/{import_id}")
-async def preview_page(request: Request, visitor: CurrentVisitor, import_id: uuid.UUID) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def preview_page(
+    request: Request, visitor: SignedInVisitor, import_id: uuid.UUID
+) -> Response:
     frame = await load_frame(request, visitor)
     preview = await _preview(request, visitor, frame, import_id)
     return _import_page(request, visitor, frame, blank_form(()), preview=preview)
@@ -189,10 +175,8 @@ async def preview_page(request: Request, visitor: CurrentVisitor, import_id: uui
 
 @router.post(IMPORTS + "/{import_id}")
 async def commit_import(
-    request: Request, visitor: CurrentVisitor, import_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, import_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None or not form.csrf_ok:

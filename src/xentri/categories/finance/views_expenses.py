@@ -55,7 +55,7 @@ from xentri.kernel.storage import ObjectStorage
 from xentri.shell.category_pages import actor
 from xentri.shell.formatting import today_in
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame, needs_sign_in
 from xentri.shell.templating import redirect
 from xentri.shell.visitor import CurrentVisitor, Visitor
 
@@ -66,9 +66,7 @@ LARGER_BODIES = {HERE: RECEIPT_MAX_BYTES + 256 * 1024}
 
 
 @router.get(HERE)
-async def expenses_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def expenses_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     params = request.query_params
     kept = {key: params.get(key, "").strip()[:200] for key in ("start", "end", "category", "q")}
@@ -104,9 +102,7 @@ async def expenses_page(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @router.get(HERE + "/new")
-async def new_expense_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def new_expense_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = blank_form(
         FIELDS, spent_on=today_in(frame.region).isoformat(), currency=frame.region.currency
@@ -122,10 +118,8 @@ async def create_expense(request: Request, visitor: CurrentVisitor) -> Response:
 
 @router.get(HERE + "/{expense_id}/edit")
 async def edit_expense_page(
-    request: Request, visitor: CurrentVisitor, expense_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, expense_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     if frame.current is None:
         return await _form_page(request, visitor, frame, blank_form(FIELDS), expense=None)
@@ -143,10 +137,8 @@ async def update_expense(
 
 @router.post(HERE + "/{expense_id}/delete")
 async def delete_expense(
-    request: Request, visitor: CurrentVisitor, expense_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, expense_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None or not form.csrf_ok:
@@ -163,10 +155,8 @@ async def delete_expense(
 
 @router.get(HERE + "/{expense_id}/receipt")
 async def view_receipt(
-    request: Request, visitor: CurrentVisitor, expense_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, expense_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     if frame.current is None:
         raise not_found()

@@ -45,10 +45,10 @@ from xentri.kernel.errors import DomainError
 from xentri.shell.category_pages import actor
 from xentri.shell.formatting import today_in
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.i18n import N_
 from xentri.shell.templating import redirect
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 router = APIRouter(include_in_schema=False)
 INVOICES = f"{BASE}/invoices"
@@ -65,10 +65,8 @@ METHOD_NAMES = {
 
 @router.get(INVOICES + "/{invoice_id}")
 async def invoice_page(
-    request: Request, visitor: CurrentVisitor, invoice_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, invoice_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     token = request.cookies.get(NEW_LINK_COOKIE, "")
     if not token or frame.current is None:
@@ -88,10 +86,8 @@ async def invoice_page(
 
 @router.post(INVOICES + "/{invoice_id}/send")
 async def send_invoice(
-    request: Request, visitor: CurrentVisitor, invoice_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, invoice_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None or not form.csrf_ok:
@@ -115,10 +111,8 @@ async def send_invoice(
 
 @router.post(INVOICES + "/{invoice_id}/void")
 async def void_invoice(
-    request: Request, visitor: CurrentVisitor, invoice_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, invoice_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ("reason",))
     if form.csrf_ok and not form.values["reason"]:
@@ -147,9 +141,9 @@ async def void_invoice(
 
 
 @router.get(INVOICES + "/{invoice_id}/pdf")
-async def invoice_pdf(request: Request, visitor: CurrentVisitor, invoice_id: uuid.UUID) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def invoice_pdf(
+    request: Request, visitor: SignedInVisitor, invoice_id: uuid.UUID
+) -> Response:
     frame = await load_frame(request, visitor)
     if frame.current is None:
         raise not_found()
@@ -165,10 +159,8 @@ async def invoice_pdf(request: Request, visitor: CurrentVisitor, invoice_id: uui
 
 
 @router.post(INVOICES + "/{invoice_id}/link")
-async def issue_link(request: Request, visitor: CurrentVisitor, invoice_id: uuid.UUID) -> Response:
+async def issue_link(request: Request, visitor: SignedInVisitor, invoice_id: uuid.UUID) -> Response:
     """A new public link, shown on the page it redirects to, once: only its hash is kept."""
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None or not form.csrf_ok:
@@ -211,10 +203,8 @@ def _link_cookie_path(invoice_id: uuid.UUID) -> str:
 
 @router.post(INVOICES + "/{invoice_id}/link/revoke")
 async def revoke_links(
-    request: Request, visitor: CurrentVisitor, invoice_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, invoice_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None or not form.csrf_ok:
@@ -231,9 +221,9 @@ async def revoke_links(
 
 
 @router.post(INVOICES + "/{invoice_id}/email")
-async def email_again(request: Request, visitor: CurrentVisitor, invoice_id: uuid.UUID) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def email_again(
+    request: Request, visitor: SignedInVisitor, invoice_id: uuid.UUID
+) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None or not form.csrf_ok:

@@ -49,7 +49,7 @@ from xentri.kernel.errors import DomainError
 from xentri.shell.category_pages import actor
 from xentri.shell.formatting import money_in, today_in
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame, needs_sign_in
 from xentri.shell.templating import redirect, render
 from xentri.shell.visitor import CurrentVisitor, Visitor
 
@@ -60,9 +60,7 @@ PICKER_SIZE = 50
 
 
 @router.get(HERE)
-async def invoices_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def invoices_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     params = request.query_params
     status = params.get("status", "")
@@ -91,9 +89,7 @@ async def invoices_page(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @router.get(HERE + "/new")
-async def new_invoice_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def new_invoice_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = Form(values=dict.fromkeys(FIELDS, ""), csrf_ok=True)
     set_rows(form, [blank_row()])
@@ -117,10 +113,8 @@ async def create_invoice(request: Request, visitor: CurrentVisitor) -> Response:
 
 @router.get(HERE + "/{invoice_id}/edit")
 async def edit_invoice_page(
-    request: Request, visitor: CurrentVisitor, invoice_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, invoice_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     if frame.current is None:
         return await _form_page(request, visitor, frame, Form({}, True), invoice_id=invoice_id)
@@ -145,10 +139,8 @@ async def update_invoice(
 
 @router.post(HERE + "/{invoice_id}/delete")
 async def delete_invoice(
-    request: Request, visitor: CurrentVisitor, invoice_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, invoice_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None or not form.csrf_ok:
@@ -165,10 +157,8 @@ async def delete_invoice(
 
 
 @router.post(HERE + "/totals")
-async def totals_partial(request: Request, visitor: CurrentVisitor) -> Response:
+async def totals_partial(request: Request, visitor: SignedInVisitor) -> Response:
     """The totals box for the lines as typed so far (htmx swaps it in while the owner types)."""
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, FIELDS)
     if frame.current is None or not form.csrf_ok:
@@ -303,11 +293,9 @@ async def _form_page(
 
 
 @router.get(HERE + "/customer-options")
-async def customer_options(request: Request, visitor: CurrentVisitor) -> Response:
+async def customer_options(request: Request, visitor: SignedInVisitor) -> Response:
     """The invoice form's customer list for what was typed in its search box (htmx swaps it
     in); the customer already chosen stays in the list."""
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     if frame.current is None:
         raise not_found()

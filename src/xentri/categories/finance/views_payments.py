@@ -28,9 +28,9 @@ from xentri.kernel.errors import DomainError
 from xentri.shell.category_pages import actor
 from xentri.shell.formatting import money_in
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import load_frame, needs_sign_in
+from xentri.shell.frame import SignedInVisitor, load_frame
 from xentri.shell.templating import redirect
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 router = APIRouter(include_in_schema=False)
 INVOICES = f"{BASE}/invoices"
@@ -38,10 +38,8 @@ INVOICES = f"{BASE}/invoices"
 
 @router.post(INVOICES + "/{invoice_id}/payments")
 async def record_payment(
-    request: Request, visitor: CurrentVisitor, invoice_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, invoice_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, PAY_FIELDS)
     if frame.current is None or not form.csrf_ok:
@@ -83,10 +81,8 @@ async def record_payment(
 
 @router.post(BASE + "/payments/{payment_id}/reverse")
 async def reverse_payment(
-    request: Request, visitor: CurrentVisitor, payment_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, payment_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ("reason", "invoice_id"))
     invoice_id = _invoice_of(form)

@@ -31,9 +31,9 @@ from xentri.identity.http import org_scope
 from xentri.identity.permissions import Permission
 from xentri.shell.formatting import date_in, money_in, today_in
 from xentri.shell.forms import Form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.i18n import N_
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 router = APIRouter(include_in_schema=False)
 HERE = f"{BASE}/reports"
@@ -60,18 +60,14 @@ BUCKET_NAMES = {
 
 
 @router.get(HERE)
-async def reports_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def reports_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     context = {"reports": REPORTS}
     return page(request, visitor, frame, "reports", "finance/reports.html", context)
 
 
 @router.get(HERE + "/{name}")
-async def report_page(request: Request, visitor: CurrentVisitor, name: str) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def report_page(request: Request, visitor: SignedInVisitor, name: str) -> Response:
     csv = name.endswith(".csv")
     name = name.removesuffix(".csv")
     if name not in REPORTS:

@@ -18,9 +18,9 @@ from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
 from xentri.shell.category_pages import may
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.templating import redirect
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 router = APIRouter(include_in_schema=False)
 HERE = f"{BASE}/settings"
@@ -32,9 +32,7 @@ INSTRUCTIONS_MAX = 2000
 
 
 @router.get(HERE)
-async def settings_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def settings_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     if frame.current is None:
         return _page(request, visitor, frame, blank_form(FIELDS), next_number=None)
@@ -52,9 +50,7 @@ async def settings_page(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @router.post(HERE)
-async def save_settings(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def save_settings(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, FIELDS)
     if form.csrf_ok and not may(frame, CHANGE):

@@ -23,9 +23,9 @@ from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
 from xentri.shell.category_pages import actor
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.templating import redirect
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 router = APIRouter(include_in_schema=False)
 HERE = f"{BASE}/brief"
@@ -33,17 +33,13 @@ MAX_REQUEST = 1000
 
 
 @router.get(HERE)
-async def brief_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def brief_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     return await _show(request, visitor, frame)
 
 
 @router.post(HERE + "/sections/{section}")
-async def save_section(request: Request, visitor: CurrentVisitor, section: str) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def save_section(request: Request, visitor: SignedInVisitor, section: str) -> Response:
     try:
         chosen = BriefSection(section)
     except ValueError:
@@ -87,9 +83,7 @@ class _RefusedError(Exception):
 
 
 @router.post(HERE + "/ask")
-async def ask_for_changes(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def ask_for_changes(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ("request",))
     text = form.values["request"]
@@ -151,9 +145,7 @@ def _ask_refused(visitor: Visitor, form: Form, exc: DomainError) -> tuple[str | 
 
 
 @router.post(HERE + "/undo")
-async def undo_change(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def undo_change(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None or not form.csrf_ok:
@@ -175,9 +167,7 @@ async def undo_change(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @router.post(HERE + "/approve")
-async def approve(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def approve(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None or not form.csrf_ok:
@@ -195,12 +185,10 @@ async def approve(request: Request, visitor: CurrentVisitor) -> Response:
 @router.get(HERE + "/versions")
 async def versions_page(
     request: Request,
-    visitor: CurrentVisitor,
+    visitor: SignedInVisitor,
     before: Annotated[int | None, Query(alias="from", ge=1, le=1_000_000)] = None,
     after: Annotated[int | None, Query(alias="to", ge=1, le=1_000_000)] = None,
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     found: list[service.BriefVersion] = []
     lines: list[ChangeLine] | None = None

@@ -18,9 +18,9 @@ from xentri.identity.http import org_scope
 from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.templating import redirect
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 router = APIRouter(include_in_schema=False)
 HERE = f"{BASE}/decisions"
@@ -31,12 +31,10 @@ FIELDS = ("title", "context", "options", "decision", "outcome", "decided_on")
 @router.get(HERE)
 async def decisions_page(
     request: Request,
-    visitor: CurrentVisitor,
+    visitor: SignedInVisitor,
     q: Annotated[str, Query(max_length=200)] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = Form(values=dict.fromkeys(FIELDS, ""), csrf_ok=True)
     form.values["decided_on"] = dt.datetime.now(dt.UTC).date().isoformat()
@@ -44,9 +42,7 @@ async def decisions_page(
 
 
 @router.post(HERE)
-async def log_decision(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def log_decision(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, FIELDS)
     decision_in = _parse(visitor, form) if form.csrf_ok else None

@@ -21,9 +21,9 @@ from xentri.identity.http import org_scope
 from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.templating import redirect
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 router = APIRouter(include_in_schema=False)
 HERE = f"{BASE}/goals"
@@ -36,17 +36,13 @@ _FORM_FIELDS = OBJECTIVE_FIELDS + tuple(
 
 
 @router.get(HERE)
-async def goals_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def goals_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     return await _list(request, visitor, frame, _blank())
 
 
 @router.post(HERE)
-async def create_objective(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def create_objective(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, _FORM_FIELDS)
     parsed = _parse(visitor, form)
@@ -75,9 +71,9 @@ async def create_objective(request: Request, visitor: CurrentVisitor) -> Respons
 
 
 @router.get(HERE + "/{objective_id}/edit")
-async def edit_page(request: Request, visitor: CurrentVisitor, objective_id: uuid.UUID) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def edit_page(
+    request: Request, visitor: SignedInVisitor, objective_id: uuid.UUID
+) -> Response:
     frame = await load_frame(request, visitor)
     if frame.current is None:
         return page(request, visitor, frame, "goals", "strategy/goal_edit.html")
@@ -91,10 +87,8 @@ async def edit_page(request: Request, visitor: CurrentVisitor, objective_id: uui
 
 @router.post(HERE + "/{objective_id}")
 async def update_objective(
-    request: Request, visitor: CurrentVisitor, objective_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, objective_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, _FORM_FIELDS)
     parsed = _parse(visitor, form)
@@ -145,10 +139,8 @@ async def update_objective(
 
 @router.post(HERE + "/{objective_id}/delete")
 async def delete_objective(
-    request: Request, visitor: CurrentVisitor, objective_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, objective_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None or not form.csrf_ok:
@@ -165,10 +157,8 @@ async def delete_objective(
 
 @router.post(BASE + "/key-results/{key_result_id}/progress")
 async def record_progress(
-    request: Request, visitor: CurrentVisitor, key_result_id: uuid.UUID
+    request: Request, visitor: SignedInVisitor, key_result_id: uuid.UUID
 ) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ("current",))
     value = _decimal(form.values["current"])

@@ -31,9 +31,9 @@ from xentri.kernel.db.tenant import Transactions
 from xentri.kernel.errors import DomainError
 from xentri.shell.category_pages import actor
 from xentri.shell.forms import Form, read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.templating import is_htmx, redirect
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 router = APIRouter(include_in_schema=False)
 HERE = f"{BASE}/interview"
@@ -41,19 +41,15 @@ MAX_ANSWER = 5000
 
 
 @router.get(HERE)
-async def interview_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def interview_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     return await _show(request, visitor, frame, Form(values={"answer": ""}, csrf_ok=True))
 
 
 @router.post(HERE)
-async def answer(request: Request, visitor: CurrentVisitor) -> Response:
+async def answer(request: Request, visitor: SignedInVisitor) -> Response:
     """Take an answer. The page's script asks for the reply as a stream (the answer is stored
     first, the reply streams in); a plain form or htmx post waits for the whole turn."""
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ("answer",))
     # The text as typed (read_form strips it); a long answer is refused, never cut.
@@ -88,11 +84,9 @@ async def answer(request: Request, visitor: CurrentVisitor) -> Response:
 
 
 @router.post(f"{HERE}/reply")
-async def get_reply(request: Request, visitor: CurrentVisitor) -> Response:
+async def get_reply(request: Request, visitor: SignedInVisitor) -> Response:
     """The reply to an answer still waiting for one (the connection dropped mid-reply, or the
     server stopped): the page's script asks for it by itself; without scripts, a button."""
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None or not form.csrf_ok:
@@ -143,10 +137,8 @@ def _whole_page(request: Request) -> bool:
 
 
 @router.post(f"{HERE}/draft")
-async def draft_it(request: Request, visitor: CurrentVisitor) -> Response:
+async def draft_it(request: Request, visitor: SignedInVisitor) -> Response:
     """The owner asks for the draft: it goes to review, on the Brief page."""
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ())
     if frame.current is None or not form.csrf_ok:

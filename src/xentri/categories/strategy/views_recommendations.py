@@ -21,9 +21,9 @@ from xentri.identity.permissions import Permission
 from xentri.kernel.errors import DomainError
 from xentri.shell.category_pages import actor
 from xentri.shell.forms import read_form
-from xentri.shell.frame import Frame, load_frame, needs_sign_in
+from xentri.shell.frame import Frame, SignedInVisitor, load_frame
 from xentri.shell.templating import redirect
-from xentri.shell.visitor import CurrentVisitor, Visitor
+from xentri.shell.visitor import Visitor
 
 router = APIRouter(include_in_schema=False)
 HERE = f"{BASE}/recommendations"
@@ -31,18 +31,14 @@ GoalIndex = Annotated[int, Path(ge=0, le=1000)]
 
 
 @router.get(HERE)
-async def recommendations_page(request: Request, visitor: CurrentVisitor) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def recommendations_page(request: Request, visitor: SignedInVisitor) -> Response:
     frame = await load_frame(request, visitor)
     applied = request.query_params.get("applied", "")
     return await _show(request, visitor, frame, applied=applied.isdigit())
 
 
 @router.post(HERE + "/goals/{index}/apply")
-async def apply_rewrite(request: Request, visitor: CurrentVisitor, index: GoalIndex) -> Response:
-    if (to_login := needs_sign_in(request, visitor)) is not None:
-        return to_login
+async def apply_rewrite(request: Request, visitor: SignedInVisitor, index: GoalIndex) -> Response:
     frame = await load_frame(request, visitor)
     form = await read_form(request, visitor, ("brief_version",))
     version = form.values["brief_version"]
